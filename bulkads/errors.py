@@ -1,0 +1,69 @@
+"""Every exception bulkads raises, grouped by what the caller must do.
+
+Row problems (a bad cell, an API rejection) are values in a row's result, never
+exceptions. The exceptions below are for the run as a whole::
+
+    BulkadsError                    exit_code 2 unless a subclass says otherwise
+    ├── UsageError                  a bad option, a missing key, a bad base URL: fix the command
+    ├── SheetError                  the sheet cannot be read: fix or re-save the file
+    ├── JournalError                the journal cannot be used: move it or wait for the other run
+    │   └── JournalLocked           another `bulkads run` holds this journal
+    ├── ApiConfigError              the API answered 404 or a redirect: wrong --base-url
+    └── Halted                      exit_code 3: resumable, rerun the same command
+        ├── QuotaExhausted          the monthly quota is spent
+        ├── KeyRefused              the API key was refused (401)
+        ├── NetworkDown             the API could not be reached
+        └── Interrupted             Ctrl-C
+
+Every message says what to do next.
+"""
+
+from __future__ import annotations
+
+
+class BulkadsError(Exception):
+    """Base of every bulkads error; `exit_code` is the CLI's exit status."""
+
+    exit_code = 2
+
+
+class UsageError(BulkadsError):
+    """The command line or the configuration is wrong."""
+
+
+class SheetError(BulkadsError):
+    """The sheet cannot be read as a whole."""
+
+
+class JournalError(BulkadsError):
+    """The journal file cannot be opened or written."""
+
+
+class JournalLocked(JournalError):
+    """Another run holds the journal's lock."""
+
+
+class ApiConfigError(BulkadsError):
+    """The API answered in a way that means the base URL or the tool name is wrong."""
+
+
+class Halted(BulkadsError):
+    """The run stopped early with its state journaled; the same command resumes it."""
+
+    exit_code = 3
+
+
+class QuotaExhausted(Halted):
+    """The monthly call quota is spent."""
+
+
+class KeyRefused(Halted):
+    """The API refused the key (401)."""
+
+
+class NetworkDown(Halted):
+    """The API could not be reached at all."""
+
+
+class Interrupted(Halted):
+    """The user pressed Ctrl-C."""
