@@ -1,0 +1,180 @@
+"""Classifying the API's answers (CONTRACT §4): body first, status second.
+
+Usage::
+
+    outcome = classify(status=200, body=b'{"success": true, ...}', headers={})
+    outcome.verdict          # Verdict.DONE
+    outcome = classify(status=None, body=None, headers={})   # no answer at all
+    outcome.verdict          # Verdict.RETRY
+
+A pure function over what came back; the engine decides what each verdict does.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+
+class Verdict(enum.Enum):
+    """What the engine must do with an answer."""
+
+    DONE = "done"  # the step succeeded
+    RETRY = "retry"  # outcome unknown or transient: resend with the same key
+    REJECT = "reject"  # the API refused this row: record its message
+    CHOOSE_ACCOUNT = "choose_account"  # rejected: several accounts and no advertiser_id
+    HALT_QUOTA = "halt_quota"  # quota spent: send nothing more (exit 3)
+    HALT_KEY = "halt_key"  # key refused: send nothing more (exit 3)
+    HALT_CONFIG = "halt_config"  # wrong base URL or tool (404, redirect): exit 2
+
+
+@dataclass(frozen=True)
+class Quota:
+    used: int
+    limit: int
+    tier: str = ""
+
+    @property
+    def left(self) -> int:
+        return max(self.limit - self.used, 0)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.used >= self.limit
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: Verdict
+    message: str  # the API's own words (error text, or the success text)
+    data: dict[str, Any] | None = None  # `data` of a success
+    quota: Quota | None = None
+    retry_after: float | None = None  # the least wait the API asked for, in seconds
+    throttled: bool = False  # a 429: the run should slow down for a while
+    accounts: tuple[str, ...] = field(default=())  # CHOOSE_ACCOUNT: the advertiser IDs offered
+
+    @property
+    def quota_exhausted(self) -> bool:
+        return self.quota is not None and self.quota.exhausted
+
+
+RETRIABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?) ?s", re.IGNORECASE)
+_ACCOUNT_CHOICE = re.compile(r"advertiser_id\s*[=:]\s*[\"'`]?(\w+)", re.IGNORECASE)
+_STILL_PROCESSING = re.compile(r"still being processed|in progress", re.IGNORECASE)
+
+
+def classify(
+    *, status: int | None, body: bytes | None, headers: Mapping[str, str], location: str = ""
+) -> Outcome:
+    """The verdict on one answer; `status=None` means no answer came (error, timeout, drop)."""
+    if status is None:
+        return Outcome(Verdict.RETRY, "no answer (connection failed, dropped or timed out)")
+    payload = _json_object(body)
+    message = _message(payload, body)
+    quota = _quota(payload)
+    retry_after = _retry_after(headers, message)
+    if quota is not None and quota.exhausted and status != 200:
+        return Outcome(Verdict.HALT_QUOTA, message, quota=quota)
+    if 300 <= status < 400:
+        where = f" to {location}" if location else ""
+        return Outcome(Verdict.HALT_CONFIG, f"the API answered {status}, a redirect{where}; "
+                       "redirects are never followed: check --base-url")  # fmt: skip
+    if status == 200:
+        return _success(payload, message, quota)
+    if status == 401:
+        return Outcome(Verdict.HALT_KEY, message)
+    if status == 402:
+        return Outcome(Verdict.HALT_QUOTA, message, quota=quota)
+    if status == 404:
+        return Outcome(Verdict.HALT_CONFIG, message or "404 Not Found")
+    if status == 409:
+        verdict = Verdict.RETRY if _STILL_PROCESSING.search(message) else Verdict.REJECT
+        return Outcome(verdict, message, retry_after=retry_after)
+    if status in RETRIABLE_STATUSES or status >= 500:
+        return Outcome(Verdict.RETRY, message or f"HTTP {status}", retry_after=retry_after,
+                       throttled=status == 429)  # fmt: skip
+    accounts = _account_choices(payload, message) if status == 400 else ()
+    if accounts:
+        return Outcome(Verdict.CHOOSE_ACCOUNT, message, accounts=accounts)
+    return Outcome(Verdict.REJECT, message or f"HTTP {status}")
+
+
+def _success(payload: dict[str, Any] | None, message: str, quota: Quota | None) -> Outcome:
+    if payload is None:
+        # A 200 we cannot read: the call may have worked; the same key replays it.
+        return Outcome(Verdict.RETRY, "an unreadable 200 answer")
+    data = payload.get("data")
+    if payload.get("success") is True and isinstance(data, dict):
+        return Outcome(Verdict.DONE, message, data=data, quota=quota)
+    return Outcome(Verdict.REJECT, message or "the API answered 200 without success", quota=quota)
+
+
+def _json_object(body: bytes | None) -> dict[str, Any] | None:
+    if not body:
+        return None
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _message(payload: dict[str, Any] | None, body: bytes | None) -> str:
+    if payload is None:
+        return (body or b"").decode("utf-8", "replace").strip()[:500]
+    for text in (payload.get("error"), (payload.get("data") or {}).get("text")):
+        if isinstance(text, str) and text:
+            return text
+    return ""
+
+
+def _quota(payload: dict[str, Any] | None) -> Quota | None:
+    if payload is None:
+        return None
+    data = payload.get("data")
+    block = payload.get("quota") or (data.get("quota") if isinstance(data, dict) else None)
+    if not isinstance(block, dict):
+        return None
+    used, limit = block.get("used"), block.get("limit")
+    if not isinstance(used, int) or not isinstance(limit, int):
+        return None
+    return Quota(used=used, limit=limit, tier=str(block.get("tier") or ""))
+
+
+def _retry_after(headers: Mapping[str, str], message: str) -> float | None:
+    waits: list[float] = []
+    header = headers.get("Retry-After") or headers.get("retry-after")
+    if header:
+        try:
+            waits.append(float(header))
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(header)
+                waits.append(max(when.timestamp() - time.time(), 0.0))
+            except (TypeError, ValueError):
+                pass
+    match = _RETRY_AFTER_TEXT.search(message)
+    if match:
+        waits.append(float(match.group(1)))
+    return max(waits) if waits else None
+
+
+def _account_choices(payload: dict[str, Any] | None, message: str) -> tuple[str, ...]:
+    structured = (payload or {}).get("structured_content")
+    if isinstance(structured, dict):
+        accounts = structured.get("accounts")
+        if isinstance(accounts, list):
+            ids = [str(a.get("advertiser_id") or a.get("account_id") or "") for a in accounts
+                   if isinstance(a, dict)]  # fmt: skip
+            if any(ids):
+                return tuple(i for i in ids if i)
+    if "specify which account" in message.lower():
+        return tuple(dict.fromkeys(_ACCOUNT_CHOICE.findall(message)))
+    return ()

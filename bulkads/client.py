@@ -1,0 +1,122 @@
+"""The HTTP boundary: the only module that imports aiohttp's client.
+
+Usage::
+
+    async with Client(base_url=url, api_key=key, timeout=180, concurrency=4) as client:
+        answer = await client.call("get_usage_status", b'{"arguments":{}}')
+
+`call` never raises for network trouble: a failed, dropped or timed-out request is
+an `Answer` with `status=None`, which `answers.classify` turns into a retry.
+Redirects are never followed, so the key never reaches another host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Self
+from urllib.parse import urlsplit
+
+import aiohttp
+
+from bulkads import __version__
+from bulkads.config import Secret
+from bulkads.errors import UsageError
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What came back for one request (status None: nothing usable came back)."""
+
+    status: int | None
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    error: str = ""  # why nothing came back
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("Location", "")
+
+    @property
+    def replayed(self) -> bool:
+        return self.headers.get("Idempotent-Replayed", "").lower() == "true"
+
+
+def check_base_url(url: str) -> str:
+    """The base URL without a trailing slash; UsageError unless https or plain http to loopback."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--base-url {url!r} is not an http(s) URL, e.g. https://api.adspirer.ai")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise UsageError(
+            f"--base-url {url!r} uses plain http to a host that is not this machine; "
+            "use https (plain http is allowed only for 127.0.0.1/localhost, e.g. the sandbox)"
+        )
+    return url.rstrip("/")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class Client:
+    """POSTs tool calls with the bearer key; one session, a bounded connection pool."""
+
+    def __init__(self, *, base_url: str, api_key: Secret, timeout: float, concurrency: int) -> None:
+        self._base_url = check_base_url(base_url)
+        self._api_key = api_key
+        self._timeout = timeout
+        self._concurrency = concurrency
+        self._session: aiohttp.ClientSession | None = None
+
+    async def __aenter__(self) -> Self:
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self._concurrency + 2),
+            timeout=aiohttp.ClientTimeout(total=self._timeout),
+            headers={"User-Agent": f"bulkads/{__version__}"},
+        )
+        return self
+
+    async def __aexit__(
+        self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def call(self, tool: str, body: bytes, idempotency_key: str | None = None) -> Answer:
+        """POST `body` (the exact bytes) to the tool; never raises for network trouble."""
+        assert self._session is not None, "use `async with Client(...)`"
+        headers = {
+            "Authorization": f"Bearer {self._api_key.reveal()}",
+            "Content-Type": "application/json",
+        }
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
+        url = f"{self._base_url}/api/v1/tools/{tool}/execute"
+        try:
+            async with self._session.post(
+                url, data=body, headers=headers, allow_redirects=False
+            ) as response:
+                payload = await response.read()
+                return Answer(response.status, payload, dict(response.headers))
+        except TimeoutError:
+            return Answer(None, error=f"no answer within {self._timeout:g} s")
+        except aiohttp.ClientError as exc:
+            return Answer(None, error=_describe(exc))
+        except (OSError, asyncio.IncompleteReadError) as exc:
+            return Answer(None, error=f"connection error: {exc.__class__.__name__}")
+
+
+def _describe(exc: aiohttp.ClientError) -> str:
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return "the server closed the connection before answering"
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return f"cannot connect to {exc.host}:{exc.port} ({exc.strerror or exc.__class__.__name__})"
+    return f"{exc.__class__.__name__}: {exc}"

@@ -1,0 +1,339 @@
+"""The engine (CONTRACT §4-§6): a worker pool that sends each row's steps exactly once.
+
+Usage::
+
+    engine = Engine(client=client, journal=journal, pacer=Pacer(2.0), budget=Budget(120),
+                    settings=EngineSettings(concurrency=4))
+    await engine.run(plan.work)
+    engine.halt        # None, or the run-level error that stopped it (quota, key, ...)
+
+Every step's key and bytes are journaled before the first send and reused on every
+retry; answers are journaled as they come. A failure in one row never stops the
+others; only a run-level verdict (quota, key, base URL) stops the pool, cleanly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bulkads.answers import Outcome, Quota, Verdict, classify
+from bulkads.client import Answer, Client
+from bulkads.errors import (
+    ApiConfigError,
+    BulkadsError,
+    Halted,
+    KeyRefused,
+    NetworkDown,
+    QuotaExhausted,
+)
+from bulkads.ids import extract_ids
+from bulkads.journal import Journal, RowState, StepState
+from bulkads.pacing import Budget, Pacer, backoff
+from bulkads.plan import CREATE, PRODUCES, Work, encode, step_arguments, steps_for
+
+log = logging.getLogger("bulkads")
+
+# Verdicts after which the step's outcome is not final: the row stays pending.
+_UNFINISHED = frozenset({Verdict.RETRY, Verdict.HALT_QUOTA, Verdict.HALT_KEY, Verdict.HALT_CONFIG})
+
+
+@dataclass(frozen=True, kw_only=True)
+class EngineSettings:
+    concurrency: int = 4
+    max_attempts: int = 5  # per call per run
+    backoff_base: float = 1.0
+    backoff_cap: float = 60.0
+
+
+class Listener(Protocol):
+    """Told about progress (the CLI's progress bar or log lines)."""
+
+    def row_finished(self, number: int, status: RowState, message: str) -> None: ...
+
+    def quota_seen(self, quota: Quota) -> None: ...
+
+
+class _Silent:
+    def row_finished(self, number: int, status: RowState, message: str) -> None:
+        pass
+
+    def quota_seen(self, quota: Quota) -> None:
+        pass
+
+
+@dataclass
+class Stats:
+    calls_spent: int = 0  # billable calls that did work (replays excluded)
+    requests: int = 0
+    quota: Quota | None = None
+
+
+@dataclass
+class _RowRun:
+    """The state of one row while its steps are sent."""
+
+    item: Work
+    produced: dict[str, Any] = field(default_factory=dict)
+    status: RowState = "pending"
+    message: str = ""
+
+
+class Engine:
+    def __init__(
+        self,
+        *,
+        client: Client,
+        journal: Journal,
+        pacer: Pacer,
+        budget: Budget,
+        settings: EngineSettings,
+        rng: random.Random | None = None,
+        listener: Listener | None = None,
+    ) -> None:
+        self._client = client
+        self._journal = journal
+        self._pacer = pacer
+        self._budget = budget
+        self._settings = settings
+        self._rng = rng or random.Random()
+        self._listener = listener or _Silent()
+        self._stopped = asyncio.Event()
+        self._no_advertiser_blocked = ""  # the API's account list, once it asked for one
+        self.halt: BulkadsError | None = None
+        self.stats = Stats()
+
+    def stop(self, reason: BulkadsError) -> None:
+        """Send nothing more; calls in flight finish. The first reason wins."""
+        if self.halt is None:
+            self.halt = reason
+        self._stopped.set()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
+
+    async def run(self, work: Sequence[Work]) -> None:
+        queue = deque(work)
+
+        async def worker() -> None:
+            while queue and not self.stopped:
+                await self._guarded(queue.popleft())
+
+        workers = [asyncio.create_task(worker()) for _ in range(self._settings.concurrency)]
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            for task in workers:
+                task.cancel()
+
+    async def _guarded(self, item: Work) -> None:
+        try:
+            await self._row(item)
+        except BulkadsError as exc:  # e.g. the journal's disk is full: stop the run
+            self.stop(exc)
+        except Exception as exc:  # a bug in one row must not take the others down
+            log.exception("row %s: unexpected error", item.number)
+            self._journal.finish_row(
+                item.fingerprint, status="pending", message=f"internal error: {exc!r}", ids={}
+            )
+
+    async def _row(self, item: Work) -> None:
+        args = item.arguments
+        if self._no_advertiser_blocked and "advertiser_id" not in args:
+            return  # the API asked for an advertiser: do not pay to hear it again
+        if not self._budget.reserve(item.cost):
+            message = "not sent: the quota left or --max-calls does not cover this row's calls"
+            self._listener.row_finished(item.number, "pending", message)
+            return
+        self._journal.ensure_row(item.fingerprint, item.number)
+        if item.restart:
+            self._journal.forget_steps(item.fingerprint, item.restart)
+        row = _RowRun(item, produced=self._produced(item))
+        unspent = item.cost
+        for tool in item.steps:
+            if self.stopped:
+                break
+            done, billed = await self._step(row, tool)
+            unspent -= 1
+            if billed:
+                self._budget.spend()
+            else:
+                self._budget.release(1)
+            if not done:
+                break
+        self._budget.release(unspent)
+        if CREATE in row.produced["_done"]:
+            row.status, row.message = "created", _created_message(row.produced)
+        elif row.status == "pending" and not row.message:
+            row.message = _pending_message(None, self.halt)
+        self._journal.finish_row(
+            item.fingerprint, status=row.status, message=row.message, ids=_public(row.produced)
+        )
+        self._listener.row_finished(item.number, row.status, row.message)
+
+    def _produced(self, item: Work) -> dict[str, Any]:
+        """What the row's finished steps produced (from earlier runs too)."""
+        produced: dict[str, Any] = {"_done": []}
+        for tool in steps_for(item.arguments):
+            step = self._journal.step(item.fingerprint, tool)
+            if step is not None and step.status == "done":
+                produced.update(step.ids)
+                produced["_done"].append(tool)
+        return produced
+
+    async def _step(self, row: _RowRun, tool: str) -> tuple[bool, bool]:
+        """Send one step; (done, billed)."""
+        item = row.item
+        body = encode(step_arguments(tool, item.arguments, row.produced))
+        record = self._journal.plan_step(item.fingerprint, tool, body)
+        outcome, replayed = await self._send(item, record.tool, record.body, record.idempotency_key)
+        if outcome is None or outcome.verdict in _UNFINISHED:
+            row.message = _pending_message(outcome, self.halt)
+            return False, False
+        if outcome.verdict is Verdict.DONE:
+            return self._done(row, tool, outcome), not replayed
+        prefix = "" if tool == CREATE else f"{tool}: "
+        row.status, row.message = "rejected", prefix + outcome.message
+        if outcome.verdict is Verdict.CHOOSE_ACCOUNT:
+            self._no_advertiser_blocked = ", ".join(outcome.accounts)
+            row.message += f" (set advertiser_id to one of: {self._no_advertiser_blocked})"
+        self._record(item, tool, "rejected", outcome)
+        return False, False
+
+    def _done(self, row: _RowRun, tool: str, outcome: Outcome) -> bool:
+        ids = extract_ids(outcome.data or {})
+        wanted = PRODUCES[tool]
+        if wanted not in ids:
+            row.status = "rejected"
+            row.message = f"{tool} answered without a {wanted}: {outcome.message}"
+            self._record(row.item, tool, "rejected", outcome)
+            return False
+        self._record(row.item, tool, "done", outcome, ids)
+        row.produced.update(ids)
+        row.produced["_done"].append(tool)
+        if outcome.quota_exhausted:
+            self.stop(_quota_error(outcome))
+        return True
+
+    async def _send(
+        self, item: Work, tool: str, body: bytes, key: str
+    ) -> tuple[Outcome | None, bool]:
+        """Send with retries (same key, same bytes); (outcome, replayed). None: not sent."""
+        outcome: Outcome | None = None
+        unreachable = False
+        for attempt in range(1, self._settings.max_attempts + 1):
+            await self._pacer.acquire()
+            if self.stopped:
+                return outcome, False
+            self._journal.mark_sending(item.fingerprint, tool)
+            answer = await self._client.call(tool, body, key)
+            self.stats.requests += 1
+            unreachable = answer.status is None
+            outcome = _judge(answer)
+            self._observe(outcome)
+            if outcome.verdict is not Verdict.RETRY:
+                if outcome.verdict is Verdict.DONE and not answer.replayed:
+                    self.stats.calls_spent += 1
+                self._halt_on(outcome)
+                return outcome, answer.replayed
+            self._record(item, tool, "sent", outcome, http_status=answer.status)
+            if outcome.throttled:
+                self._pacer.slow_down()
+            if attempt < self._settings.max_attempts:
+                await self._pause(self._delay(attempt, outcome))
+        if unreachable and outcome is not None:
+            message = f"the API could not be reached ({outcome.message}); check the network"
+            self.stop(NetworkDown(f"{message} and rerun the same command"))
+        return outcome, False
+
+    def _delay(self, attempt: int, outcome: Outcome) -> float:
+        settings = self._settings
+        return backoff(
+            attempt=attempt,
+            retry_after=outcome.retry_after,
+            rng=self._rng,
+            base=settings.backoff_base,
+            cap=settings.backoff_cap,
+        )
+
+    def _observe(self, outcome: Outcome) -> None:
+        if outcome.quota is not None:
+            self.stats.quota = outcome.quota
+            self._budget.observe(outcome.quota.left)
+            self._listener.quota_seen(outcome.quota)
+
+    def _halt_on(self, outcome: Outcome) -> None:
+        if outcome.verdict is Verdict.HALT_QUOTA:
+            self.stop(_quota_error(outcome))
+        elif outcome.verdict is Verdict.HALT_KEY:
+            fix = "set ADSPIRER_API_KEY (or --api-key-file) to a valid key and rerun"
+            self.stop(KeyRefused(f"the API refused the key: {outcome.message} — {fix}"))
+        elif outcome.verdict is Verdict.HALT_CONFIG:
+            fix = "check --base-url (the API lives at https://api.adspirer.ai)"
+            self.stop(ApiConfigError(f"{outcome.message} — {fix}"))
+
+    async def _pause(self, delay: float) -> None:
+        """Sleep, but wake at once if the run stops."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopped.wait(), timeout=delay)
+
+    def _record(
+        self,
+        item: Work,
+        tool: str,
+        status: StepState,
+        outcome: Outcome,
+        ids: dict[str, Any] | None = None,
+        *,
+        http_status: int | None = None,
+    ) -> None:
+        self._journal.record_answer(
+            item.fingerprint,
+            tool,
+            status=status,
+            http_status=http_status,
+            answer=outcome.message,
+            ids=ids,
+        )
+
+
+def _judge(answer: Answer) -> Outcome:
+    if answer.status is None:
+        return Outcome(Verdict.RETRY, answer.error or "no answer")
+    return classify(
+        status=answer.status, body=answer.body, headers=answer.headers, location=answer.location
+    )
+
+
+def _quota_error(outcome: Outcome) -> Halted:
+    quota = outcome.quota
+    spent = f" ({quota.used}/{quota.limit} calls, {quota.tier} tier)" if quota else ""
+    return QuotaExhausted(
+        f"the monthly quota is spent{spent}: {outcome.message.strip()} — rerun the same "
+        "command after the quota resets or the plan is upgraded"
+    )
+
+
+def _pending_message(outcome: Outcome | None, halt: BulkadsError | None) -> str:
+    if outcome is None or outcome.verdict is not Verdict.RETRY:
+        reason = f" ({halt})" if halt else ""
+        return f"not finished: the run stopped{reason}; rerun to resume"
+    return (
+        f"outcome unknown ({outcome.message}); rerun the same command to resend it with the "
+        "same idempotency key"
+    )
+
+
+def _created_message(produced: dict[str, Any]) -> str:
+    return f"created (paused) as campaign {produced.get('campaign_id', '?')}"
+
+
+def _public(produced: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in produced.items() if not key.startswith("_")}

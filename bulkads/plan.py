@@ -1,0 +1,255 @@
+"""Planning (CONTRACT §4, §5, §6): what each row needs, what it costs, what is sent.
+
+Usage::
+
+    plan = make_plan(checked, facts, budget=quota_left, now=now)
+    plan.work          # rows to send, in sheet order, each with its remaining steps
+    plan.decisions     # row number -> Decision for every row not sent this run
+
+Pure functions over plain data; the journal is read by the caller and passed in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from bulkads.journal import RowRecord, StepRecord
+from bulkads.results import Status
+from bulkads.rules import CheckedRow, Issue
+
+PREPARE = "validate_and_prepare_tiktok_assets"
+UPLOAD = "upload_tiktok_images"
+CARD = "create_tiktok_carousel_card"
+CREATE = "create_tiktok_campaign"
+BILLABLE_TOOLS = (PREPARE, UPLOAD, CARD, CREATE)
+STEP_COLUMNS = ("image_urls", "carousel_image_urls", "carousel_image_ids")
+# The ID each step must produce; an answer without it leaves the row rejected.
+PRODUCES = {PREPARE: "asset_bundle_id", UPLOAD: "image_ids", CARD: "card_id", CREATE: "campaign_id"}
+BUNDLE_MAX_AGE = timedelta(minutes=50)  # bundles live 60 minutes; keep a margin
+
+
+@dataclass(frozen=True)
+class Accounts:
+    """The advertisers connected to the key, from `list_connected_accounts`."""
+
+    ids: tuple[str, ...]
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        return ", ".join(f"{i} ({self.names[i]})" if self.names.get(i) else i for i in self.ids)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The status of a row that is not sent this run."""
+
+    status: Status
+    message: str
+    issues: tuple[Issue, ...] = ()
+
+
+@dataclass(frozen=True)
+class Work:
+    """A row to send: the steps still to do, in order."""
+
+    number: int
+    fingerprint: str
+    arguments: dict[str, Any]
+    steps: tuple[str, ...]
+    restart: tuple[str, ...] = ()  # steps to plan afresh with new keys (a stale bundle)
+
+    @property
+    def cost(self) -> int:
+        return len(self.steps)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Facts:
+    """What is known before planning: the journal, a fed-back results sheet, the accounts."""
+
+    journal_rows: Mapping[str, RowRecord] = field(default_factory=dict)
+    journal_steps: Mapping[str, Mapping[str, StepRecord]] = field(default_factory=dict)
+    created_earlier: Mapping[int, str] = field(default_factory=dict)  # row -> campaign_id
+    accounts: Accounts | None = None
+    retry_rejected: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    work: tuple[Work, ...]
+    decisions: dict[int, Decision]
+    calls: int  # billable calls the work will spend at most
+    reopen: tuple[str, ...] = ()  # rejected fingerprints to send again (--retry-rejected)
+
+
+def steps_for(arguments: Mapping[str, Any]) -> tuple[str, ...]:
+    """The billable calls a row needs, in order."""
+    if "image_urls" in arguments:
+        return (PREPARE, CREATE)
+    if "carousel_image_urls" in arguments:
+        return (UPLOAD, CARD, CREATE)
+    if "carousel_image_ids" in arguments:
+        return (CARD, CREATE)
+    return (CREATE,)
+
+
+def encode(arguments: Mapping[str, Any]) -> bytes:
+    """The request body, canonical so that the same arguments give the same bytes."""
+    body = {"arguments": dict(arguments)}
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def step_arguments(
+    tool: str, arguments: Mapping[str, Any], produced: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The arguments of one step, from the row and what its earlier steps produced."""
+    account = {"advertiser_id": arguments["advertiser_id"]} if "advertiser_id" in arguments else {}
+    if tool == PREPARE:
+        return {"image_urls": arguments["image_urls"], **account}
+    if tool == UPLOAD:
+        return {"image_urls": arguments["carousel_image_urls"], **account}
+    if tool == CARD:
+        card = {
+            "image_ids": produced.get("image_ids") or arguments["carousel_image_ids"],
+            "ad_texts": [arguments["ad_text"]],
+            "landing_page_urls": [arguments["landing_page_url"]],
+            "card_type": "IMAGE",
+            **account,
+        }
+        if "call_to_action" in arguments:
+            card["call_to_action"] = arguments["call_to_action"]
+        return card
+    create = {k: v for k, v in arguments.items() if k not in STEP_COLUMNS}
+    if "image_urls" in arguments:
+        create["asset_bundle_id"] = produced["asset_bundle_id"]
+    elif "carousel_image_urls" in arguments or "carousel_image_ids" in arguments:
+        create["card_id"] = produced["card_id"]
+        create["card_type"] = "IMAGE"
+    return create
+
+
+def account_issues(arguments: Mapping[str, Any], accounts: Accounts | None) -> list[Issue]:
+    """The §4 account rules: a named advertiser must be connected; none needs exactly one."""
+    if accounts is None:
+        return []
+    advertiser = arguments.get("advertiser_id")
+    if not accounts.ids:
+        message = "advertiser_id: no TikTok advertiser is connected to this key; connect one at adspirer.ai"
+        return [Issue("advertiser_id", message)]
+    hint = f"connected: {accounts.describe()} (run `bulkads accounts`)"
+    if advertiser is not None and advertiser not in accounts.ids:
+        message = f"advertiser_id: {advertiser} is not connected to this key; {hint}"
+        return [Issue("advertiser_id", message)]
+    if advertiser is None and len(accounts.ids) > 1:
+        message = (
+            "advertiser_id: several advertisers are connected to this key; set advertiser_id "
+            f"(or --advertiser-id) to one of: {accounts.describe()}"
+        )
+        return [Issue("advertiser_id", message)]
+    return []
+
+
+def make_plan(
+    rows: Sequence[CheckedRow], facts: Facts, *, budget: int | None, now: datetime
+) -> Plan:
+    """Decide every row: not sent (with why) or sent with its remaining steps, within budget."""
+    present = {row.fingerprint for row in rows}
+    created_at_number = _created_by_number(facts.journal_rows)
+    decisions: dict[int, Decision] = {}
+    work: list[Work] = []
+    reopen: list[str] = []
+    left = budget
+    for row in rows:
+        decision, item = _decide(row, facts, present, created_at_number, now)
+        if decision is not None:
+            decisions[row.number] = decision
+            continue
+        assert item is not None
+        if left is not None and item.cost > left:
+            decisions[row.number] = Decision("pending", _unaffordable(item.cost, budget or 0))
+            continue
+        work.append(item)
+        if left is not None:
+            left -= item.cost
+        record = facts.journal_rows.get(row.fingerprint)
+        if record is not None and record.status == "rejected":
+            reopen.append(row.fingerprint)
+    calls = sum(item.cost for item in work)
+    return Plan(tuple(work), decisions, calls, tuple(reopen))
+
+
+def _decide(
+    row: CheckedRow,
+    facts: Facts,
+    present: set[str],
+    created_at_number: Mapping[int, list[RowRecord]],
+    now: datetime,
+) -> tuple[Decision | None, Work | None]:
+    if row.number in facts.created_earlier:
+        return Decision("created", "created earlier (campaign_id in the sheet)"), None
+    issues = (*row.issues, *account_issues(row.arguments, facts.accounts))
+    if any(issue.severity == "error" for issue in issues):
+        errors = [i.message for i in issues if i.severity == "error"]
+        return Decision("invalid", "; ".join(errors), tuple(issues)), None
+    record = facts.journal_rows.get(row.fingerprint)
+    if record is not None and record.status == "created":
+        return Decision("created", record.message or "created in an earlier run"), None
+    if record is not None and record.status == "rejected" and not facts.retry_rejected:
+        message = (
+            f"{record.message} (not sent again unchanged: fix the row, or pass --retry-rejected)"
+        )
+        return Decision("rejected", message), None
+    for earlier in created_at_number.get(row.number, []):
+        if earlier.fingerprint != row.fingerprint and earlier.fingerprint not in present:
+            campaign = earlier.ids.get("campaign_id", "?")
+            message = (
+                f"changed after creation: this row was created as campaign {campaign} from other "
+                "values; it is not created again (add a new row for a new campaign)"
+            )
+            return Decision("rejected", message), None
+    return None, _work(row, facts.journal_steps.get(row.fingerprint, {}), now)
+
+
+def _work(row: CheckedRow, journaled: Mapping[str, StepRecord], now: datetime) -> Work:
+    steps = steps_for(row.arguments)
+    if _step_done(journaled, CREATE):
+        return Work(row.number, row.fingerprint, row.arguments, ())
+    remaining = tuple(tool for tool in steps if not _step_done(journaled, tool))
+    prepared = journaled.get(PREPARE)
+    create = journaled.get(CREATE)
+    if (
+        prepared is not None
+        and prepared.status == "done"
+        and (create is None or create.attempts == 0)
+    ):
+        age = now - datetime.fromisoformat(prepared.finished_at)
+        if age > BUNDLE_MAX_AGE:
+            return Work(
+                row.number, row.fingerprint, row.arguments, (PREPARE, CREATE), (PREPARE, CREATE)
+            )
+    return Work(row.number, row.fingerprint, row.arguments, remaining)
+
+
+def _step_done(journaled: Mapping[str, StepRecord], tool: str) -> bool:
+    step = journaled.get(tool)
+    return step is not None and step.status == "done"
+
+
+def _created_by_number(journal_rows: Mapping[str, RowRecord]) -> dict[int, list[RowRecord]]:
+    found: dict[int, list[RowRecord]] = {}
+    for record in journal_rows.values():
+        if record.status == "created":
+            found.setdefault(record.row_number, []).append(record)
+    return found
+
+
+def _unaffordable(cost: int, budget: int) -> str:
+    calls = "call" if cost == 1 else "calls"
+    return (
+        f"not sent: this row needs {cost} billable {calls} and the run's budget "
+        f"({budget} calls: quota left or --max-calls) is used up; rerun when the quota allows"
+    )
