@@ -5,20 +5,36 @@ Usage::
     checked = check_sheet(sheet, now=datetime.now(), default_advertiser_id=None)
     arguments, issues = check_arguments({"campaign_name": "x", ...}, now=now)
 
-Pure functions over plain data: no I/O. Row problems are `Issue` values.
+Pure functions over plain data: no I/O. Row problems are `Issue` values. Cells are
+read by `bulkads.cells`; the limits of one value and the rules across values are here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+import hashlib
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
+
+from bulkads.arguments import ARGUMENTS, CREATIVE_COLUMNS, Argument, Kind
+from bulkads.cells import CellError, Value, format_datetime, is_empty, reader, text_length
 
 if TYPE_CHECKING:
     from bulkads.sheet import Sheet
 
 Severity = Literal["error", "warning"]
+
+AD_TEXT_ADVISED = 50  # longer ad text may be truncated (the API's page)
+BUDGET_FLOOR = 50  # TikTok's usual floor for a campaign budget, in USD
+DEFAULT_OBJECTIVE = "TRAFFIC"
+REQUIRED = tuple(argument.name for argument in ARGUMENTS if argument.required)
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_READERS: dict[str, tuple[Argument, Callable[[object], Value]]] = {
+    argument.name: (argument, reader(argument)) for argument in ARGUMENTS
+}
 
 
 @dataclass(frozen=True)
@@ -47,17 +63,247 @@ class CheckedRow:
 def check_arguments(
     raw: Mapping[str, object], *, now: datetime
 ) -> tuple[dict[str, Any], list[Issue]]:
-    """Parse and check one row's raw cells; return the JSON-ready arguments and every issue."""
-    raise NotImplementedError
+    """Parse and check one row's raw cells; return the JSON-ready arguments and every issue.
+
+    Arguments hold every value that could be read, even one that breaks a limit
+    (too long, in the past); a value that could not be read is left out.
+    """
+    arguments, issues, _ = _check(raw, now, {})
+    return arguments, issues
 
 
 def fingerprint(arguments: Mapping[str, Any]) -> str:
-    """A stable hash of normalized arguments."""
-    raise NotImplementedError
+    """A stable hash of normalized arguments: sha256 of canonical JSON."""
+    text = _CANONICAL_JSON.encode(arguments)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def check_sheet(
     sheet: Sheet, *, now: datetime, default_advertiser_id: str | None = None
 ) -> list[CheckedRow]:
     """Check every row, fill the default advertiser, flag duplicates ("duplicate of row N")."""
-    raise NotImplementedError
+    checked: list[CheckedRow] = []
+    first_row: dict[str, int] = {}  # fingerprint -> the first row that has it
+    memo: _Memo = {}
+    collecting = gc.isenabled()
+    gc.disable()  # the rows live until the end: collecting them as we go is wasted time
+    try:
+        for row in sheet.rows:
+            raw = sheet.arguments(row)
+            if default_advertiser_id is not None and is_empty(raw.get("advertiser_id")):
+                raw = {**raw, "advertiser_id": default_advertiser_id}
+            arguments, issues, all_read = _check(raw, now, memo)
+            key = fingerprint(arguments)
+            # A row with an unreadable cell lost that cell: its arguments say too little
+            # to call it a duplicate of anything.
+            if all_read and key in first_row:
+                issues.append(Issue("row", f"row: duplicate of row {first_row[key]}"))
+            elif all_read:
+                first_row[key] = row.number
+            checked.append(CheckedRow(row.number, arguments, tuple(issues), key))
+    finally:
+        if collecting:
+            gc.enable()
+    return checked
+
+
+# A cell's outcome: its value (_UNREADABLE if it could not be read) and its own issues;
+# None for an empty cell.
+_Cell = tuple[object, tuple[Issue, ...]]
+_UNREADABLE = object()
+# Sheets repeat most values down a column (objective, targeting, URLs), so one call of
+# check_sheet (one `now`) remembers each (column, type, value) outcome, up to a bound.
+_Memo = dict[tuple[str, type, object], _Cell | None]
+_MEMO_LIMIT = 200_000
+_MEMO_TYPES = frozenset({str, int, float, bool, datetime, date})
+
+
+def _check(
+    raw: Mapping[str, object], now: datetime, memo: _Memo
+) -> tuple[dict[str, Any], list[Issue], bool]:
+    """Arguments, issues, and whether every given cell could be read."""
+    arguments: dict[str, Any] = {}
+    issues: list[Issue] = []
+    given: set[str] = set()
+    for name, value in raw.items():
+        if name not in _READERS:
+            issues.append(Issue(name, f"{name}: not an argument of create_tiktok_campaign"))
+            continue
+        cell = _cell(name, value, now, memo)
+        if cell is None:
+            continue
+        given.add(name)
+        parsed, cell_issues = cell
+        issues.extend(cell_issues)
+        if parsed is not _UNREADABLE:
+            # Lists are shared through the memo: each row gets its own copy.
+            arguments[name] = list(parsed) if parsed.__class__ is list else parsed
+    for rule in _ROW_RULES:
+        rule(arguments, given, issues)
+    return arguments, issues, len(arguments) == len(given)
+
+
+def _cell(name: str, value: object, now: datetime, memo: _Memo) -> _Cell | None:
+    cacheable = value.__class__ in _MEMO_TYPES
+    key = (name, value.__class__, value)
+    if cacheable and key in memo:
+        return memo[key]
+    argument, read = _READERS[name]
+    cell: _Cell | None
+    if is_empty(value):
+        cell = None
+    else:
+        try:
+            parsed = read(value)
+        except CellError as error:
+            cell = (_UNREADABLE, (Issue(name, f"{name}: {error}"),))
+        else:
+            issues: list[Issue] = []
+            _check_value(argument, parsed, now, issues)
+            cell = (parsed, tuple(issues))
+    if cacheable and len(memo) < _MEMO_LIMIT:
+        memo[key] = cell
+    return cell
+
+
+def _check_value(argument: Argument, value: Any, now: datetime, issues: list[Issue]) -> None:
+    """The limits of one value: lengths, counts, amounts, the future."""
+    name, kind = argument.name, argument.kind
+    if kind is Kind.TEXT:
+        _check_length(argument, value, issues)
+    elif type(value) is list:
+        _check_count(argument, value, issues)
+    elif kind is Kind.MONEY and value < 1:
+        issues.append(Issue(name, f"{name}: at least 1, has {value:g}"))
+    elif kind is Kind.MONEY and value < BUDGET_FLOOR:
+        issues.append(
+            Issue(
+                name,
+                f"{name}: {value:g} is under {BUDGET_FLOOR}, TikTok's usual floor for a "
+                "campaign budget in USD; TikTok may reject it",
+                "warning",
+            )
+        )
+    elif kind is Kind.DATETIME and value <= format_datetime(now):
+        issues.append(Issue(name, f"{name}: must be in the future, is {value}"))
+
+
+def _check_length(argument: Argument, text: str, issues: list[Issue]) -> None:
+    name, length = argument.name, text_length(text)
+    cjk = "" if length == len(text) else " (CJK characters count double)"
+    if argument.max_length is not None and length > argument.max_length:
+        message = f"{name}: at most {argument.max_length} characters, has {length}{cjk}"
+        issues.append(Issue(name, message))
+    elif argument.min_length is not None and length < argument.min_length:
+        issues.append(Issue(name, f"{name}: at least {argument.min_length} characters"))
+    elif name == "ad_text" and length > AD_TEXT_ADVISED:
+        message = f"{name}: over {AD_TEXT_ADVISED} characters may be truncated, has {length}{cjk}"
+        issues.append(Issue(name, message, "warning"))
+
+
+def _check_count(argument: Argument, items: list[str], issues: list[Issue]) -> None:
+    name, count = argument.name, len(items)
+    if argument.min_items is not None and count < argument.min_items:
+        issues.append(Issue(name, f"{name}: at least {argument.min_items} items, has {count}"))
+    elif argument.max_items is not None and count > argument.max_items:
+        issues.append(Issue(name, f"{name}: at most {argument.max_items} items, has {count}"))
+
+
+# Row rules see `arguments` (the values read) and `given` (every non-empty column, read
+# or not): "X needs Y" asks whether Y was given, so an unreadable Y is reported once,
+# as unreadable, and not again as missing.
+Rule = Callable[[dict[str, Any], set[str], list[Issue]], None]
+
+
+def _required(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:
+    for name in REQUIRED:
+        if name not in given:
+            issues.append(Issue(name, f"{name}: required"))
+
+
+def _objective(arguments: dict[str, Any], given: set[str]) -> str | None:
+    """The row's objective; None when it was given but could not be read."""
+    if "objective" not in given:
+        return DEFAULT_OBJECTIVE
+    return arguments.get("objective")
+
+
+def _app_promotion(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:
+    objective = _objective(arguments, given)
+    if objective == "APP_PROMOTION" and "app_id" not in given:
+        issues.append(Issue("app_id", "app_id: required when objective is APP_PROMOTION"))
+    if "app_promotion_type" in given and objective not in (None, "APP_PROMOTION"):
+        message = f"app_promotion_type: only with objective APP_PROMOTION, not {objective}"
+        issues.append(Issue("app_promotion_type", message))
+
+
+def _conversions(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:
+    if _objective(arguments, given) == "CONVERSIONS" and "pixel_id" not in given:
+        issues.append(Issue("pixel_id", "pixel_id: required when objective is CONVERSIONS"))
+    if "optimization_event" in given and "pixel_id" not in given:
+        issues.append(Issue("optimization_event", "optimization_event: only with pixel_id"))
+
+
+def _budget(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:
+    daily, lifetime = "budget_daily" in given, "budget_lifetime" in given
+    if daily and lifetime:
+        message = "budget_lifetime: not with budget_daily; give one of the two"
+        issues.append(Issue("budget_lifetime", message))
+    elif not daily and not lifetime:
+        message = "budget_daily: no budget_daily or budget_lifetime; TikTok's default applies"
+        issues.append(Issue("budget_daily", message, "warning"))
+    if lifetime and "schedule_end_time" not in given:
+        message = "schedule_end_time: required with budget_lifetime"
+        issues.append(Issue("schedule_end_time", message))
+
+
+def _creative(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:
+    creatives = [name for name in CREATIVE_COLUMNS if name in given]
+    if not creatives:
+        message = f"no creative; give exactly one of {', '.join(CREATIVE_COLUMNS)}"
+        issues.append(Issue(CREATIVE_COLUMNS[0], f"{CREATIVE_COLUMNS[0]}: {message}"))
+    elif len(creatives) > 1:
+        message = f"give exactly one creative, this row has {', '.join(creatives)}"
+        issues.append(Issue(creatives[0], f"{creatives[0]}: {message}"))
+
+
+def _card(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:
+    if "card_id" in given and "card_type" not in given:
+        issues.append(Issue("card_type", "card_type: required with card_id"))
+    if "card_type" in given and "card_id" not in given:
+        issues.append(Issue("card_type", "card_type: only with card_id"))
+
+
+def _placements(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:
+    if "placement_type" in given and "placement_type" not in arguments:
+        return  # unreadable: already reported, and whether placements belong is unknown
+    manual = arguments.get("placement_type") == "PLACEMENT_TYPE_NORMAL"
+    if manual and "placements" not in given:
+        message = "placements: required with placement_type PLACEMENT_TYPE_NORMAL"
+        issues.append(Issue("placements", message))
+    elif not manual and "placements" in given:
+        message = "placements: only with placement_type PLACEMENT_TYPE_NORMAL"
+        issues.append(Issue("placements", message))
+
+
+def _audiences(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:
+    included = set(arguments.get("audience_ids", ()))
+    both = [item for item in arguments.get("excluded_audience_ids", ()) if item in included]
+    if both:
+        message = (
+            f"excluded_audience_ids: {', '.join(both[:5])} also in audience_ids; "
+            "an audience is included or excluded, not both"
+        )
+        issues.append(Issue("excluded_audience_ids", message))
+
+
+_ROW_RULES: tuple[Rule, ...] = (
+    _required,
+    _app_promotion,
+    _conversions,
+    _budget,
+    _creative,
+    _card,
+    _placements,
+    _audiences,
+)
