@@ -84,8 +84,11 @@ def classify(
         return Outcome(Verdict.HALT_QUOTA, message, quota=quota)
     if 300 <= status < 400:
         where = f" to {location}" if location else ""
-        return Outcome(Verdict.HALT_CONFIG, f"the API answered {status}, a redirect{where}; "
-                       "redirects are never followed: check --base-url")  # fmt: skip
+        return Outcome(
+            Verdict.HALT_CONFIG,
+            f"the API answered {status}, a redirect{where}; "
+            "redirects are never followed: check --base-url",
+        )
     if status == 200:
         return _success(payload, message, quota)
     if status == 401:
@@ -98,8 +101,12 @@ def classify(
         verdict = Verdict.RETRY if _STILL_PROCESSING.search(message) else Verdict.REJECT
         return Outcome(verdict, message, retry_after=retry_after)
     if status in RETRIABLE_STATUSES or status >= 500:
-        return Outcome(Verdict.RETRY, message or f"HTTP {status}", retry_after=retry_after,
-                       throttled=status == 429)  # fmt: skip
+        return Outcome(
+            Verdict.RETRY,
+            message or f"HTTP {status}",
+            retry_after=retry_after,
+            throttled=status == 429,
+        )
     accounts = _account_choices(payload, message) if status == 400 else ()
     if accounts:
         return Outcome(Verdict.CHOOSE_ACCOUNT, message, accounts=accounts)
@@ -171,8 +178,11 @@ def _account_choices(payload: dict[str, Any] | None, message: str) -> tuple[str,
     if isinstance(structured, dict):
         accounts = structured.get("accounts")
         if isinstance(accounts, list):
-            ids = [str(a.get("advertiser_id") or a.get("account_id") or "") for a in accounts
-                   if isinstance(a, dict)]  # fmt: skip
+            ids = [
+                str(a.get("advertiser_id") or a.get("account_id") or "")
+                for a in accounts
+                if isinstance(a, dict)
+            ]
             if any(ids):
                 return tuple(i for i in ids if i)
     if "specify which account" in message.lower():

@@ -309,7 +309,20 @@ def _json(value: dict[str, Any]) -> str:
 
 
 def _step_record(r: tuple[Any, ...]) -> StepRecord:
-    return StepRecord(*r[:8], json.loads(r[8]), *r[9:])
+    fingerprint, tool, key, body, status, attempts, http_status, answer, ids, created, finished = r
+    return StepRecord(
+        fingerprint,
+        tool,
+        key,
+        bytes(body),
+        status,
+        attempts,
+        http_status,
+        answer,
+        json.loads(ids),
+        created,
+        finished,
+    )
 
 
 def _lock(path: Path) -> int:

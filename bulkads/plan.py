@@ -138,7 +138,10 @@ def account_issues(arguments: Mapping[str, Any], accounts: Accounts | None) -> l
         return []
     advertiser = arguments.get("advertiser_id")
     if not accounts.ids:
-        message = "advertiser_id: no TikTok advertiser is connected to this key; connect one at adspirer.ai"
+        message = (
+            "advertiser_id: no TikTok advertiser is connected to this key; "
+            "connect one at adspirer.ai"
+        )
         return [Issue("advertiser_id", message)]
     hint = f"connected: {accounts.describe()} (run `bulkads accounts`)"
     if advertiser is not None and advertiser not in accounts.ids:

@@ -1,0 +1,484 @@
+"""The `bulkads` command line: configuration is built here, once, and passed down.
+
+Every user mistake ends in one line on stderr and an exit code (§1), never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import os
+import shlex
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from bulkads import __version__
+from bulkads.config import (
+    DEFAULT_BASE_URL,
+    RunConfig,
+    Secret,
+    default_journal_path,
+    default_results_path,
+)
+from bulkads.errors import BulkadsError, UsageError
+from bulkads.plan import Plan
+from bulkads.preflight import Preflight
+from bulkads.progress import progress_for
+from bulkads.runner import Report
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _console(*, stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False)
+
+
+def _friendly(command: F) -> F:
+    """Turn a BulkadsError into one line on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except BulkadsError as exc:
+            _console(stderr=True).print(f"bulkads: error: {exc}", markup=False)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            _console(stderr=True).print("bulkads: interrupted", markup=False)
+            sys.exit(3)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="bulkads")
+def main() -> None:
+    """Launch TikTok ad campaigns in bulk from a spreadsheet, through the Adspirer API.
+
+    \b
+    Start here:
+      bulkads demo                      try everything against the built-in sandbox
+      bulkads template                  a sheet to fill in, with notes and dropdowns
+      bulkads validate launch.xlsx      check every row; sends nothing
+      bulkads run launch.xlsx           send; rerun the same command to resume
+    """
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write it.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
+)
+@_friendly
+def template(output: Path | None, fmt: str) -> None:
+    """Write a fill-in template: a column per argument, notes, dropdowns, an example row."""
+    from bulkads.template import write_template
+
+    path = output or Path(f"bulkads-template.{fmt}")
+    write_template(path, fmt=fmt)
+    _console().print(f"Wrote {path}. Fill one row per campaign, then: bulkads validate {path}")
+
+
+@main.command()
+@click.argument("sheet", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "results",
+    type=click.Path(path_type=Path),
+    help="Results workbook (default: SHEET.results.xlsx beside the sheet).",
+)
+@click.option("--sheet", "sheet_name", help="Worksheet name (default: the first).")
+@click.option("--advertiser-id", help="Default advertiser for rows whose advertiser_id is empty.")
+@click.option("--json", "as_json", is_flag=True, help="A machine-readable summary on stdout.")
+@_friendly
+def validate(
+    sheet: Path,
+    results: Path | None,
+    sheet_name: str | None,
+    advertiser_id: str | None,
+    as_json: bool,
+) -> None:
+    """Check every row of SHEET against every rule; sends nothing.
+
+    Writes the results workbook with each row `valid` or `invalid`, the offending
+    cells highlighted. Exit 0 when every row is valid, 1 when some are not.
+    """
+    from bulkads.runner import validate as validate_sheet
+
+    results = results or default_results_path(sheet)
+    report = validate_sheet(
+        sheet,
+        results=results,
+        sheet_name=sheet_name,
+        advertiser_id=advertiser_id,
+        command=_command_line(),
+    )
+    _finish(report, as_json=as_json, title="Validation")
+
+
+def _run_options(command: F) -> F:
+    options = [
+        click.option(
+            "--base-url",
+            envvar="ADSPIRER_BASE_URL",
+            default=DEFAULT_BASE_URL,
+            show_default=True,
+            help="API base URL [env ADSPIRER_BASE_URL]. Plain "
+            "http:// only for 127.0.0.1/localhost (the sandbox).",
+        ),
+        click.option(
+            "--api-key-file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Read the API key from this file (default: env ADSPIRER_API_KEY).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command()
+@click.argument("sheet", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "results",
+    type=click.Path(path_type=Path),
+    help="Results workbook (default: SHEET.results.xlsx beside the sheet).",
+)
+@_run_options
+@click.option(
+    "--rate",
+    type=click.FloatRange(min=0.01),
+    default=2.0,
+    show_default=True,
+    help="Requests per second, at most.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1, max=64),
+    default=4,
+    show_default=True,
+    help="Requests in flight, at most.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=180.0,
+    show_default=True,
+    help="Seconds to wait for one answer (calls take 15-30 s).",
+)
+@click.option(
+    "--max-calls", type=click.IntRange(min=0), help="Spend at most N billable calls this run."
+)
+@click.option("--advertiser-id", help="Default advertiser for rows whose advertiser_id is empty.")
+@click.option("--sheet", "sheet_name", help="Worksheet name (default: the first).")
+@click.option(
+    "--dry-run", is_flag=True, help="Validate, ask the free tools, print the plan; spend nothing."
+)
+@click.option(
+    "--retry-rejected", is_flag=True, help="Send rows the API rejected before again, with new keys."
+)
+@click.option(
+    "--journal",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Journal file (default: RESULTS with .journal.sqlite).",
+)
+@click.option("--json", "as_json", is_flag=True, help="A machine-readable summary on stdout.")
+@_friendly
+def run(
+    sheet: Path,
+    results: Path | None,
+    base_url: str,
+    api_key_file: Path | None,
+    rate: float,
+    concurrency: int,
+    timeout: float,
+    max_calls: int | None,
+    advertiser_id: str | None,
+    sheet_name: str | None,
+    dry_run: bool,
+    retry_rejected: bool,
+    journal: Path | None,
+    as_json: bool,
+) -> None:
+    """Validate SHEET, check quota and accounts (free), and create its campaigns.
+
+    Every call carries an idempotency key kept in the journal, so rerunning the same
+    command resumes exactly where a crash, a halt or Ctrl-C stopped, and never
+    creates a campaign twice. Campaigns are created paused.
+
+    Exit codes: 0 all rows created; 1 some invalid or rejected; 2 usage or
+    configuration error; 3 halted with rows pending (rerun to resume).
+    """
+    results = results or default_results_path(sheet)
+    config = RunConfig(
+        sheet=sheet,
+        results=results,
+        journal=journal or default_journal_path(results),
+        api_key=_api_key(api_key_file),
+        base_url=base_url,
+        sheet_name=sheet_name,
+        rate=rate,
+        concurrency=concurrency,
+        timeout=timeout,
+        max_calls=max_calls,
+        advertiser_id=advertiser_id,
+        dry_run=dry_run,
+        retry_rejected=retry_rejected,
+        command=_command_line(),
+    )
+    report = _execute(config, as_json=as_json)
+    _finish(report, as_json=as_json, title="Dry run" if dry_run else "Run")
+
+
+def _execute(config: RunConfig, *, as_json: bool) -> Report:
+    from bulkads.client import check_base_url
+    from bulkads.runner import run_async
+
+    check_base_url(config.base_url)
+    err = _console(stderr=True)
+
+    def on_plan(plan: Plan, found: Preflight) -> None:
+        for note in found.notes:
+            err.print(f"note: {note}", markup=False)
+        _print_plan(err, plan, found, dry_run=config.dry_run)
+
+    async def go() -> Report:
+        console = err if as_json else _console()
+        return await run_async(
+            config,
+            progress=lambda total: progress_for(total, console=console),
+            on_plan=on_plan,
+        )
+
+    return asyncio.run(go())
+
+
+def _print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool) -> None:
+    quota = found.quota
+    left = f"{quota.left} of {quota.limit} ({quota.tier})" if quota else "unknown"
+    unaffordable = sum(1 for d in plan.decisions.values() if d.status == "pending")
+    verb = "would send" if dry_run else "sending"
+    console.print(
+        f"Plan: {verb} {len(plan.work)} row(s), {plan.calls} billable call(s); "
+        f"quota left: {left}"
+        + (f"; {unaffordable} row(s) not affordable, left pending" if unaffordable else ""),
+        markup=False,
+    )
+
+
+@main.command()
+@click.argument("sheet", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "results",
+    type=click.Path(path_type=Path),
+    help="The results workbook the run writes (to find its journal).",
+)
+@click.option("--journal", type=click.Path(path_type=Path, dir_okay=False), help="Journal file.")
+@click.option("--sheet", "sheet_name", help="Worksheet name (default: the first).")
+@click.option("--advertiser-id", help="The default advertiser the run uses, if any.")
+@click.option("--json", "as_json", is_flag=True, help="A machine-readable summary on stdout.")
+@_friendly
+def status(
+    sheet: Path,
+    results: Path | None,
+    journal: Path | None,
+    sheet_name: str | None,
+    advertiser_id: str | None,
+    as_json: bool,
+) -> None:
+    """What the journal knows about SHEET: counts, and rows pending or failed. Sends nothing."""
+    from bulkads.status import sheet_status
+
+    results = results or default_results_path(sheet)
+    rows = sheet_status(
+        sheet,
+        journal=journal or default_journal_path(results),
+        sheet_name=sheet_name,
+        advertiser_id=advertiser_id,
+    )
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    open_rows = [row for row in rows if row.status in ("pending", "rejected", "invalid")]
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "counts": counts,
+                    "rows": [
+                        {"row": r.number, "status": r.status, "message": r.message}
+                        for r in open_rows
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    console = _console()
+    console.print(_counts_table(counts, title=f"{sheet.name}: {len(rows)} row(s)"))
+    for row in open_rows[:50]:
+        console.print(f"row {row.number}: {row.status} — {row.message}", markup=False)
+    if len(open_rows) > 50:
+        console.print(f"... and {len(open_rows) - 50} more (see the results workbook)")
+
+
+@main.command()
+@_run_options
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_friendly
+def accounts(base_url: str, api_key_file: Path | None, as_json: bool) -> None:
+    """The connected TikTok advertiser accounts and the quota left (free calls)."""
+    from bulkads.client import Client, check_base_url
+    from bulkads.pacing import Pacer
+    from bulkads.preflight import preflight
+
+    check_base_url(base_url)
+    key = _api_key(api_key_file)
+
+    async def ask() -> Preflight:
+        async with Client(base_url=base_url, api_key=key, timeout=60, concurrency=1) as client:
+            return await preflight(client, Pacer(2.0))
+
+    found = asyncio.run(ask())
+    advertisers = found.accounts.names if found.accounts else {}
+    quota = found.quota
+    if as_json:
+        payload = {
+            "accounts": [{"advertiser_id": i, "name": name} for i, name in advertisers.items()],
+            "quota": None if quota is None else {**vars(quota), "left": quota.left},
+            "notes": list(found.notes),
+        }
+        click.echo(json.dumps(payload, indent=2))
+        return
+    console = _console()
+    table = Table(title="Connected TikTok advertisers")
+    table.add_column("advertiser_id")
+    table.add_column("name")
+    for advertiser, name in advertisers.items():
+        table.add_row(advertiser, name)
+    console.print(table)
+    if quota is not None:
+        used = f"{quota.used} of {quota.limit} calls used this month ({quota.tier})"
+        console.print(f"Quota: {used}; {quota.left} left")
+    for note in found.notes:
+        console.print(f"note: {note}", markup=False)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=Path("demo-results.xlsx"),
+    show_default=True,
+    help="Where to write the results workbook.",
+)
+@_friendly
+def demo(output: Path) -> None:
+    """Run a sample sheet through the built-in sandbox and write its results workbook.
+
+    Nothing leaves this machine and nothing is spent: the sandbox runs in-process
+    with its own test key (ADSPIRER_API_KEY is ignored).
+    """
+    from bulkads.demo import run_demo
+
+    console = _console()
+    report = run_demo(output, console=console)
+    _finish(report, as_json=False, title="Demo")
+
+
+def _register_sandbox() -> None:
+    from bulkads.sandbox.command import sandbox_command
+
+    main.add_command(sandbox_command, name="sandbox")
+
+
+_register_sandbox()
+
+
+def _api_key(path: Path | None) -> Secret:
+    if path is not None:
+        try:
+            value = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise UsageError(f"cannot read --api-key-file {path}: {exc.strerror}") from exc
+        if not value:
+            raise UsageError(f"--api-key-file {path} is empty")
+        return Secret(value)
+    value = os.environ.get("ADSPIRER_API_KEY", "").strip()
+    if not value:
+        raise UsageError(
+            "no API key: set ADSPIRER_API_KEY or pass --api-key-file PATH "
+            "(keys: adspirer.ai/keys; test keys: `bulkads sandbox`)"
+        )
+    return Secret(value)
+
+
+def _command_line() -> str:
+    """The command as typed; the key is never an argument, so this holds no secret."""
+    return shlex.join(["bulkads", *sys.argv[1:]])
+
+
+def _counts_table(counts: dict[str, int], *, title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("status")
+    table.add_column("rows", justify="right")
+    for name, count in counts.items():
+        if count:
+            table.add_row(name, str(count))
+    return table
+
+
+def _finish(report: Report, *, as_json: bool, title: str) -> None:
+    summary = report.summary
+    if as_json:
+        click.echo(json.dumps(_json_summary(report), indent=2))
+    else:
+        console = _console()
+        for note in report.notes:
+            console.print(f"note: {note}", markup=False)
+        console.print(_counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
+        if summary.calls_spent or summary.quota_left is not None:
+            left = "unknown" if summary.quota_left is None else summary.quota_left
+            console.print(f"Billable calls spent: {summary.calls_spent}; quota left: {left}")
+        if report.results_path:
+            console.print(f"Results: {report.results_path}", markup=False)
+        if report.halt is not None:
+            _console(stderr=True).print(f"bulkads: halted: {report.halt}", markup=False)
+    sys.exit(report.exit_code)
+
+
+def _json_summary(report: Report) -> dict[str, Any]:
+    summary = report.summary
+    return {
+        "exit_code": report.exit_code,
+        "counts": summary.counts,
+        "calls_spent": summary.calls_spent,
+        "planned_calls": report.planned_calls,
+        "quota_used": summary.quota_used,
+        "quota_left": summary.quota_left,
+        "results": str(report.results_path) if report.results_path else None,
+        "halted": str(report.halt) if report.halt else None,
+        "notes": list(report.notes),
+        "rows": [
+            {
+                "row": r.number,
+                "status": r.status,
+                "message": r.message,
+                "campaign_id": r.campaign_id or None,
+            }
+            for r in report.rows
+        ],
+    }

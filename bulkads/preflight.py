@@ -1,0 +1,113 @@
+"""Pre-flight with the free tools (CONTRACT §4): quota left and connected advertisers.
+
+Usage::
+
+    facts = await preflight(client, pacer)
+    facts.quota         # Quota or None (unknown: the run goes on without it)
+    facts.accounts      # Accounts or None
+    facts.notes         # what could not be learned, said to the user
+
+Free calls never spend quota; they still go through the pacer (the rate counts them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bulkads.answers import Outcome, Quota, Verdict, classify
+from bulkads.client import Client
+from bulkads.errors import ApiConfigError, KeyRefused, NetworkDown, QuotaExhausted
+from bulkads.pacing import Pacer
+from bulkads.plan import Accounts, encode
+
+_TEXT_ACCOUNT = re.compile(
+    r"^\W*(?P<name>[^\n(]*?)\s*\((?:advertiser_id|account_id|id)\s*[=:]\s*[\"'`]?(?P<id>\w+)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Preflight:
+    quota: Quota | None
+    accounts: Accounts | None
+    notes: tuple[str, ...] = field(default=())
+
+
+async def preflight(client: Client, pacer: Pacer) -> Preflight:
+    """Ask both free tools; raise for a refused key, a wrong URL or no network at all."""
+    notes: list[str] = []
+    usage = await _ask(client, pacer, "get_usage_status", {})
+    quota = usage.quota if usage.verdict is Verdict.DONE else None
+    if quota is None:
+        notes.append(f"the quota left is unknown ({_why(usage)}); going on without it")
+    listing = await _ask(client, pacer, "list_connected_accounts", {"platform": "tiktok_ads"})
+    accounts = parse_accounts(listing.data or {}) if listing.verdict is Verdict.DONE else None
+    if accounts is None:
+        notes.append(f"the connected advertisers are unknown ({_why(listing)}); not checked")
+    return Preflight(quota, accounts, tuple(notes))
+
+
+async def _ask(client: Client, pacer: Pacer, tool: str, arguments: dict[str, Any]) -> Outcome:
+    outcome = Outcome(Verdict.RETRY, "not asked")
+    for _ in range(_ATTEMPTS):
+        await pacer.acquire()
+        answer = await client.call(tool, encode(arguments))
+        if answer.status is None:
+            outcome = Outcome(Verdict.RETRY, answer.error)
+            continue
+        outcome = classify(
+            status=answer.status,
+            body=answer.body,
+            headers=answer.headers,
+            location=answer.location,
+        )
+        if outcome.verdict is not Verdict.RETRY:
+            break
+    _raise_for(outcome, unreachable=outcome.verdict is Verdict.RETRY and answer.status is None)
+    return outcome
+
+
+def _raise_for(outcome: Outcome, *, unreachable: bool) -> None:
+    if outcome.verdict is Verdict.HALT_KEY:
+        raise KeyRefused(
+            f"the API refused the key: {outcome.message} — set ADSPIRER_API_KEY "
+            "(or --api-key-file) to a valid key and rerun"
+        )
+    if outcome.verdict is Verdict.HALT_CONFIG:
+        raise ApiConfigError(f"{outcome.message} — check --base-url")
+    if outcome.verdict is Verdict.HALT_QUOTA:
+        raise QuotaExhausted(f"the monthly quota is spent: {outcome.message.strip()}")
+    if unreachable:
+        raise NetworkDown(
+            f"the API could not be reached ({outcome.message}); check the network and "
+            "--base-url, then rerun"
+        )
+
+
+def parse_accounts(data: dict[str, Any]) -> Accounts | None:
+    """TikTok advertisers from `list_connected_accounts`: structured first, else the text."""
+    structured = data.get("structured")
+    if isinstance(structured, dict) and isinstance(structured.get("accounts"), list):
+        names: dict[str, str] = {}
+        for account in structured["accounts"]:
+            if not isinstance(account, dict):
+                continue
+            if account.get("platform", "tiktok_ads") != "tiktok_ads":
+                continue
+            account_id = str(account.get("account_id") or account.get("advertiser_id") or "")
+            if account_id:
+                names[account_id] = str(account.get("account_name") or "")
+        return Accounts(tuple(names), names)
+    text = data.get("text")
+    if not isinstance(text, str):
+        return None
+    found = {m.group("id"): m.group("name").strip(" -*") for m in _TEXT_ACCOUNT.finditer(text)}
+    # A text we cannot read is "unknown", never "none connected": the API will say per row.
+    return Accounts(tuple(found), found) if found else None
+
+
+def _why(outcome: Outcome) -> str:
+    return outcome.message.strip().splitlines()[0][:200] if outcome.message.strip() else "no answer"

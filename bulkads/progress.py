@@ -1,0 +1,102 @@
+"""Progress while rows are sent: a bar on a terminal, plain log lines otherwise.
+
+Usage::
+
+    with progress_for(total=120, console=console) as listener:
+        engine = Engine(..., listener=listener)
+
+The bar shows rows done/total, rate, ETA and the quota left; `NO_COLOR` is
+honoured by rich's Console.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
+
+from bulkads.answers import Quota
+from bulkads.journal import RowState
+
+
+class RateColumn(ProgressColumn):
+    """Rows a second, averaged by rich over the last half minute."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.speed
+        return Text(f"{speed:.2f} rows/s" if speed else "- rows/s", style="progress.data.speed")
+
+
+class BarListener:
+    """Drives a rich progress bar."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self._progress = progress
+        self._task = progress.add_task("sending", total=total, quota="quota left: ?")
+
+    def row_finished(self, number: int, status: RowState, message: str) -> None:
+        self._progress.advance(self._task)
+        if status != "created":
+            self._progress.console.print(f"row {number}: {status} — {message}", markup=False)
+
+    def quota_seen(self, quota: Quota) -> None:
+        self._progress.update(self._task, quota=f"quota left: {quota.left}")
+
+
+class LineListener:
+    """Writes one plain line per finished row, with a running count."""
+
+    def __init__(self, console: Console, total: int) -> None:
+        self._console = console
+        self._total = total
+        self._done = 0
+        self._quota = "?"
+        self._started = time.monotonic()
+
+    def row_finished(self, number: int, status: RowState, message: str) -> None:
+        self._done += 1
+        elapsed = time.monotonic() - self._started
+        rate = self._done / elapsed if elapsed > 0 else 0.0
+        self._console.print(
+            f"[{self._done}/{self._total}] row {number}: {status} — {message} "
+            f"({rate:.2f} rows/s, quota left {self._quota})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    def quota_seen(self, quota: Quota) -> None:
+        self._quota = str(quota.left)
+
+
+@contextmanager
+def progress_for(total: int, *, console: Console) -> Iterator[BarListener | LineListener]:
+    """A bar when `console` is a terminal, log lines otherwise."""
+    if not console.is_terminal:
+        yield LineListener(console, total)
+        return
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[quota]}"),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        yield BarListener(progress, total)
