@@ -163,6 +163,21 @@ async def test_the_structured_option_adds_ids_to_create_and_validate_answers() -
     assert created.body["data"]["structured"]["campaign_id"] == sandbox.created("campaign")[0].id
 
 
+async def test_created_campaigns_are_listed_and_detailed_by_the_read_tools() -> None:
+    require_rules()
+    async with running() as (sandbox, url, session):
+        await call(session, url, "create_tiktok_campaign", campaign())
+        [created] = sandbox.created("campaign")
+        listed = await call(session, url, "list_tiktok_campaigns")
+        detail = await call(
+            session, url, "get_tiktok_campaign_details", {"campaign_id": created.id}
+        )
+        missing = await call(session, url, "get_tiktok_campaign_details", {"campaign_id": "1"})
+    assert f"Campaign ID: {created.id}" in listed.body["data"]["text"]
+    assert created.details["name"] in detail.body["data"]["text"]
+    assert missing.status == 400
+
+
 @pytest.mark.parametrize("column", ["image_urls", "carousel_image_urls", "carousel_image_ids"])
 async def test_create_refuses_the_client_only_multistep_columns(column: str) -> None:
     arguments = campaign(existing_image_ids=None, **{column: [IMAGE, IMAGE]})
@@ -561,6 +576,10 @@ def test_max_in_window_counts_arrivals_in_half_open_windows() -> None:
     assert ledger.max_in_window(1.0) == 4  # [0.2, 1.2)
     assert ledger.max_in_window(0.2) == 2  # [1.0, 1.2); 0.0 and 0.2 are not in one 0.2 s window
     assert Ledger().max_in_window(1.0) == 0
+    edges = Ledger()
+    for at in (0.0, 0.5, 1.0):
+        edges.record(Call(at, "solo", "get_usage_status", 200))
+    assert edges.max_in_window(1.0) == 2  # 1.0 is outside [0.0, 1.0)
 
 
 async def test_the_ledger_counts_calls_in_flight_and_filters_by_tool_and_status() -> None:
