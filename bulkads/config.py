@@ -46,7 +46,9 @@ class RunConfig:
     dry_run: bool = False
     retry_rejected: bool = False
     command: str = "bulkads run"  # for the Summary sheet; never holds the key
-    max_attempts: int = 5
+    max_attempts: int = 5  # per call per run
+    backoff_base: float = 1.0  # seconds; full-jitter exponential back-off
+    backoff_cap: float = 60.0
 
 
 def default_results_path(sheet: Path) -> Path:

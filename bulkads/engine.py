@@ -266,7 +266,6 @@ class Engine:
     def _observe(self, outcome: Outcome) -> None:
         if outcome.quota is not None:
             self.stats.quota = outcome.quota
-            self._budget.observe(outcome.quota.left)
             self._listener.quota_seen(outcome.quota)
 
     def _halt_on(self, outcome: Outcome) -> None:

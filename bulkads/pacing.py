@@ -52,7 +52,13 @@ class Pacer:
 
 
 class Budget:
-    """Billable calls this run may still spend: min(quota left, --max-calls), or unknown."""
+    """Billable calls this run may still spend: min(quota left, --max-calls), or unknown.
+
+    Only our own calls are counted against the pre-flight figure. The `data.quota` of
+    answers is not folded in: with calls in flight it cannot tell which of ours it
+    already counts. Spending by someone else on the same key ends in a 402, which
+    halts the run with nothing lost.
+    """
 
     def __init__(self, left: int | None) -> None:
         self.left = left  # None: no known limit (a 402 will tell)
@@ -73,10 +79,6 @@ class Budget:
     def release(self, calls: int) -> None:
         """Reserved calls that will not be sent (or were not billed)."""
         self.reserved -= calls
-
-    def observe(self, quota_left: int) -> None:
-        """The server's count wins when it is lower (someone else spends on this key too)."""
-        self.left = quota_left if self.left is None else min(self.left, quota_left)
 
 
 def backoff(

@@ -158,7 +158,10 @@ async def run_async(
                     pacer=pacer,
                     budget=Budget(budget),
                     settings=EngineSettings(
-                        concurrency=config.concurrency, max_attempts=config.max_attempts
+                        concurrency=config.concurrency,
+                        max_attempts=config.max_attempts,
+                        backoff_base=config.backoff_base,
+                        backoff_cap=config.backoff_cap,
                     ),
                     listener=listener,
                 )
