@@ -387,3 +387,19 @@ def test_any_text_reads_back_unchanged_by_bulkads_own_reader(
     grid = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     assert [(row[2], row[3]) for row in grid[1:]] == [(t, t) for t in texts]
     os.remove(path)
+
+
+def test_a_results_workbook_fed_back_reads_as_the_same_sheet(tmp_path: Path) -> None:
+    from bulkads.sheet import read_sheet
+
+    path = write(tmp_path)
+    fed_back = read_sheet(path)
+    roles = {column.header: column.role for column in fed_back.columns}
+    for name in ("row", "status", "message", "campaign_id", "attempts", "prepared_card_id"):
+        assert roles[name] == "result", name
+    own = [c for c in fed_back.columns if c.role != "result"]
+    assert [c.header for c in own] == [c.header for c in LAUNCH.columns]
+    first = fed_back.rows[0]
+    assert fed_back.result(first, "campaign_id") == "1800000000000000001"
+    assert fed_back.arguments(first)["advertiser_id"] == "7000000000000000001"
+    assert fed_back.arguments(first)["campaign_name"] == "Spring US"
