@@ -7,29 +7,46 @@ Usage::
         raw = sheet.arguments(row)   # {"campaign_name": "Spring", "budget_daily": 50.0, ...}
 
 Cells stay raw here (str, float, int, bool, datetime; empty cells are left out of
-`arguments`); `rules` turns them into API values.
+`arguments`); `rules` turns them into API values. Workbooks are read with
+python-calamine (formulas as their cached values, never evaluated), CSV/TSV with
+the csv module (every cell a str). `bulkads.guard` checks the file first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import codecs
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+import python_calamine
+
+from bulkads.arguments import BY_KEY, RESULT_KEYS, header_key
+from bulkads.errors import SheetError
+from bulkads.guard import DEFAULT_LIMITS, Limits, check_file, password_protected
+
 Role = Literal["argument", "result", "unknown"]
+
+TOOL = "create_tiktok_campaign"
+_DELIMITERS = (",", ";", "\t")
+_SNIFF_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
 class Column:
     """One column of the sheet, as its header names it."""
 
-    index: int  # 0-based position among the sheet's columns
-    header: str  # as written in the sheet
+    index: int  # 0-based position in every row's `cells`
+    header: str  # as written in the sheet ("column F" for data under an empty header)
     role: Role
     name: str  # the argument or result column it is; for "unknown", the header itself
+    letter: str = ""  # the sheet's own column letter ("A", "AB"), as Excel shows it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SheetRow:
     """One non-blank row: its number as the sheet shows it, and one raw value per column."""
 
@@ -39,21 +56,274 @@ class SheetRow:
 
 @dataclass(frozen=True)
 class Sheet:
+    """A read sheet: its columns, its non-blank rows below the header, its warnings."""
+
     path: Path
     name: str  # the worksheet's name; "" for CSV/TSV
     columns: tuple[Column, ...]
     rows: tuple[SheetRow, ...]
     warnings: tuple[str, ...]  # sheet-level warnings (unknown columns, encoding fallback)
+    header_row: int = 1  # the header's own row number
+    _arguments: tuple[tuple[int, str], ...] = field(init=False, repr=False, compare=False)
+    _results: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        arguments = tuple((c.index, c.name) for c in self.columns if c.role == "argument")
+        results = {c.name: c.index for c in self.columns if c.role == "result"}
+        object.__setattr__(self, "_arguments", arguments)
+        object.__setattr__(self, "_results", results)
 
     def arguments(self, row: SheetRow) -> dict[str, object]:
-        """The row's non-empty argument cells, by argument name."""
-        raise NotImplementedError
+        """The row's non-empty argument cells, by argument name (whitespace-only is empty)."""
+        cells = row.cells
+        found: dict[str, object] = {}
+        for index, name in self._arguments:
+            value = cells[index]
+            if value is not None and not (isinstance(value, str) and value.isspace()):
+                found[name] = value
+        return found
 
     def result(self, row: SheetRow, name: str) -> object:
         """A results column's value in a results workbook fed back as the sheet, or None."""
-        raise NotImplementedError
+        index = self._results.get(name)
+        if index is None:
+            return None
+        value = row.cells[index]
+        return None if isinstance(value, str) and value.isspace() else value
 
 
-def read_sheet(path: Path, *, sheet_name: str | None = None) -> Sheet:
+def read_sheet(
+    path: Path, *, sheet_name: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Sheet:
     """Read and guard a sheet; raise SheetError with one clear line for any bad file."""
-    raise NotImplementedError
+    fmt = check_file(path, limits=limits)
+    if fmt in ("csv", "tsv"):
+        if sheet_name is not None:
+            raise SheetError(f"{path}: CSV files have one sheet; drop --sheet {sheet_name!r}")
+        records, warnings = _read_text(path, fmt)
+        return _build(path, "", _numbered(records, 1), 0, warnings)
+    name, start, grid = _read_workbook(path, sheet_name)
+    return _build(path, name, _numbered(grid, start[0] + 1), start[1], [])
+
+
+# --- workbooks -----------------------------------------------------------------------------
+
+
+Grid = Sequence[Sequence[object]]
+
+
+def _read_workbook(path: Path, sheet_name: str | None) -> tuple[str, tuple[int, int], Grid]:
+    """The worksheet's name, the (row, column) of its first used cell, and its used range."""
+    try:
+        with python_calamine.CalamineWorkbook.from_path(path) as book:
+            name = _pick_sheet(path, book, sheet_name)
+            worksheet = book.get_sheet_by_name(name)
+            # skip_empty_area drops leading blank rows and columns; `start` says how many.
+            grid: Grid = worksheet.to_python(skip_empty_area=True)
+            return name, worksheet.start or (0, 0), grid
+    except SheetError:
+        raise
+    except python_calamine.PasswordError as exc:
+        raise password_protected(path) from exc
+    except Exception as exc:  # calamine's errors are not all CalamineError: translate them all
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SheetError(
+            f"{path}: damaged or not a {path.suffix} workbook ({detail});"
+            " open it in Excel (or LibreOffice) and save it again"
+        ) from exc
+
+
+def _pick_sheet(path: Path, book: python_calamine.CalamineWorkbook, wanted: str | None) -> str:
+    worksheets = [
+        meta for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+    ]
+    names = [meta.name for meta in worksheets]
+    if wanted is None:
+        visible = [
+            m.name for m in worksheets if m.visible == python_calamine.SheetVisibleEnum.Visible
+        ]
+        if not names:
+            raise SheetError(f"{path}: the workbook has no worksheet")
+        return (visible or names)[0]
+    if wanted in names:
+        return wanted
+    folded = [name for name in names if name.casefold() == wanted.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    listed = ", ".join(repr(name) for name in names)
+    raise SheetError(f"{path}: no worksheet named {wanted!r}; its worksheets: {listed}")
+
+
+# --- CSV / TSV -----------------------------------------------------------------------------
+
+
+def _read_text(path: Path, fmt: str) -> tuple[list[list[str]], list[str]]:
+    """All records of a CSV/TSV file, and the warnings (encoding fallback)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SheetError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    encoding, warnings = _encoding(path, raw)
+    sample = raw[:_SNIFF_BYTES].decode(encoding, errors="ignore")
+    delimiter = "\t" if fmt == "tsv" else _sniff(sample)
+    # TextIOWrapper decodes in chunks: a whole-file str in a StringIO costs 4 bytes a char.
+    text = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="")
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        return list(reader), warnings
+    except csv.Error as exc:
+        raise SheetError(
+            f"{path}: line {reader.line_num}: {exc}; check that its quotes are closed"
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise SheetError(
+            f'{path}: line {reader.line_num + 1}: not valid {encoding} text; save it as "CSV UTF-8"'
+        ) from exc
+
+
+def _encoding(path: Path, raw: bytes) -> tuple[str, list[str]]:
+    if raw.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", []
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", []
+    try:
+        raw.decode("utf-8")
+        return "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    try:
+        raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise SheetError(
+            f"{path}: not a spreadsheet: the text is neither UTF-8 nor Windows-1252;"
+            ' save it as "CSV UTF-8"'
+        ) from exc
+    warning = (
+        f"{path.name} is not UTF-8: read as Windows-1252 (Excel's plain CSV);"
+        ' save it as "CSV UTF-8" to be sure every character is right'
+    )
+    return "cp1252", [warning]
+
+
+def _sniff(sample: str) -> str:
+    """The delimiter that splits the first non-empty record into the most fields."""
+    best, most = ",", 1
+    for delimiter in _DELIMITERS:
+        for record in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
+            if any(cell.strip() for cell in record):
+                if len(record) > most:
+                    best, most = delimiter, len(record)
+                break
+    return best
+
+
+# --- rows and header -----------------------------------------------------------------------
+
+
+def _numbered(
+    records: Iterable[Sequence[object]], first: int
+) -> list[tuple[int, tuple[object, ...]]]:
+    """Non-blank records as (row number, cells with None for empty), in order."""
+    rows: list[tuple[int, tuple[object, ...]]] = []
+    append = rows.append
+    for number, record in enumerate(records, first):
+        cells = tuple([None if value == "" else value for value in record])
+        for value in cells:
+            if value is not None and not (isinstance(value, str) and value.isspace()):
+                append((number, cells))
+                break
+    return rows
+
+
+def _build(
+    path: Path,
+    name: str,
+    rows: list[tuple[int, tuple[object, ...]]],
+    first_column: int,
+    warnings: list[str],
+) -> Sheet:
+    if not rows:
+        raise SheetError(f"{path}: no non-empty row; fill in a template (`bulkads template`)")
+    width = max(len(cells) for _, cells in rows)
+    header_number, header = rows[0]
+    body = [(n, c + (None,) * (width - len(c))) if len(c) < width else (n, c) for n, c in rows[1:]]
+    header = header + (None,) * (width - len(header))
+    keep = [j for j in range(width) if _header_text(header[j]) or _has_data(body, j)]
+    letters = [_letter(first_column + j) for j in keep]
+    columns = _columns(path, [header[j] for j in keep], letters, warnings)
+    if len(keep) < width:
+        body = [(n, tuple([c[j] for j in keep])) for n, c in body]
+    sheet_rows = tuple([SheetRow(number, cells) for number, cells in body])
+    return Sheet(path, name, columns, sheet_rows, tuple(warnings), header_number)
+
+
+def _has_data(body: list[tuple[int, tuple[object, ...]]], j: int) -> bool:
+    for _, cells in body:
+        value = cells[j]
+        if value is not None and not (isinstance(value, str) and value.isspace()):
+            return True
+    return False
+
+
+def _columns(
+    path: Path, headers: list[object], letters: list[str], warnings: list[str]
+) -> tuple[Column, ...]:
+    columns: list[Column] = []
+    seen: dict[str, Column] = {}
+    for index, (value, letter) in enumerate(zip(headers, letters, strict=True)):
+        header = _header_text(value) or f"column {letter}"
+        key = header_key(header)
+        if key in BY_KEY:
+            column = Column(index, header, "argument", BY_KEY[key].name, letter)
+        elif key in RESULT_KEYS:
+            column = Column(index, header, "result", RESULT_KEYS[key], letter)
+        else:
+            column = Column(index, header, "unknown", header, letter)
+            warnings.append(_unknown_warning(column, bool(_header_text(value))))
+        if column.role != "unknown":
+            if column.name in seen:
+                raise _duplicate(path, seen[column.name], column)
+            seen[column.name] = column
+        columns.append(column)
+    if not any(column.role == "argument" for column in columns):
+        shown = ", ".join(repr(column.header) for column in columns[:4])
+        raise SheetError(
+            f"{path}: no header row with argument names found (the first non-empty row has"
+            f" {shown}); expected columns like campaign_name, ad_text, display_name,"
+            " landing_page_url — see `bulkads template`"
+        )
+    return tuple(columns)
+
+
+def _unknown_warning(column: Column, named: bool) -> str:
+    what = (
+        f"column {column.header!r} is not an argument of {TOOL}"
+        if named
+        else f"{column.header} has data but no header"
+    )
+    return f"{what}; it is copied to the results but never sent"
+
+
+def _duplicate(path: Path, first: Column, second: Column) -> SheetError:
+    return SheetError(
+        f"{path}: columns {first.header!r} ({first.letter}) and {second.header!r}"
+        f" ({second.letter}) are both {first.name}; delete or rename one of them"
+    )
+
+
+def _header_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
