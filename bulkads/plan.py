@@ -50,6 +50,7 @@ class Decision:
     status: Status
     message: str
     issues: tuple[Issue, ...] = ()
+    ids: Mapping[str, Any] = field(default_factory=dict)  # what an earlier run produced
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class Facts:
 
     journal_rows: Mapping[str, RowRecord] = field(default_factory=dict)
     journal_steps: Mapping[str, Mapping[str, StepRecord]] = field(default_factory=dict)
-    created_earlier: Mapping[int, str] = field(default_factory=dict)  # row -> campaign_id
+    # Rows of a results workbook fed back in that carry a campaign_id: row -> their IDs.
+    created_earlier: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
     accounts: Accounts | None = None
     retry_rejected: bool = False
 
@@ -193,14 +195,16 @@ def _decide(
     now: datetime,
 ) -> tuple[Decision | None, Work | None]:
     if row.number in facts.created_earlier:
-        return Decision("created", "created earlier (campaign_id in the sheet)"), None
+        ids = facts.created_earlier[row.number]
+        return Decision("created", "created earlier (campaign_id in the sheet)", ids=ids), None
     issues = (*row.issues, *account_issues(row.arguments, facts.accounts))
     if any(issue.severity == "error" for issue in issues):
         errors = [i.message for i in issues if i.severity == "error"]
         return Decision("invalid", "; ".join(errors), tuple(issues)), None
     record = facts.journal_rows.get(row.fingerprint)
     if record is not None and record.status == "created":
-        return Decision("created", record.message or "created in an earlier run"), None
+        message = record.message or "created in an earlier run"
+        return Decision("created", message, ids=record.ids), None
     if record is not None and record.status == "rejected" and not facts.retry_rejected:
         message = (
             f"{record.message} (not sent again unchanged: fix the row, or pass --retry-rejected)"

@@ -14,11 +14,12 @@ import asyncio
 import contextlib
 import signal
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from bulkads.answers import Quota
 from bulkads.client import Client
@@ -30,8 +31,10 @@ from bulkads.pacing import Budget, Pacer
 from bulkads.plan import Facts, Plan, make_plan, steps_for
 from bulkads.preflight import Preflight, preflight
 from bulkads.results import STATUSES, RowResult, Status, Summary, write_results
-from bulkads.rules import CheckedRow, check_sheet
+from bulkads.rules import CheckedRow, Issue, check_sheet
 from bulkads.sheet import Sheet, read_sheet
+
+_EARLIER_IDS = ("campaign_id", "ad_group_id", "ad_id")
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,9 @@ def facts_from(
 ) -> Facts:
     created_earlier = {}
     for row in sheet.rows:
-        campaign = sheet.result(row, "campaign_id")
-        if campaign not in (None, ""):
-            created_earlier[row.number] = _text(campaign)
+        if sheet.result(row, "campaign_id") not in (None, ""):
+            ids = {name: _text(sheet.result(row, name)) for name in _EARLIER_IDS}
+            created_earlier[row.number] = {name: value for name, value in ids.items() if value}
     return Facts(
         journal_rows=journal.rows() if journal else {},
         journal_steps=journal.steps() if journal else {},
@@ -232,36 +235,35 @@ def build_rows(
     results = []
     for row in checked:
         record = journal_rows.get(row.fingerprint)
-        steps = journal_steps.get(row.fingerprint, {})
         decision = plan.decisions.get(row.number)
         if decision is not None:
-            status, message, issues = decision.status, decision.message, decision.issues
+            status, message = decision.status, decision.message
+            issues, ids = decision.issues or row.issues, dict(decision.ids)
         elif record is not None:
-            status, message, issues = record.status, record.message, row.issues
+            status, message, issues, ids = record.status, record.message, row.issues, record.ids
         else:
-            status, issues = "pending", row.issues
+            status, issues, ids = "pending", row.issues, {}
             message = (
                 f"not sent: the run stopped before this row ({halt}); rerun to resume"
                 if halt
                 else "not sent yet"
             )
-        if not issues:
-            issues = row.issues
-        results.append(_row_result(row, status, message, issues, record, steps))
+        if status != "created":
+            ids = {k: v for k, v in ids.items() if k not in _EARLIER_IDS}
+        steps = journal_steps.get(row.fingerprint, {})
+        results.append(_row_result(row, status, message, issues, ids, record, steps))
     return tuple(results)
 
 
 def _row_result(
     row: CheckedRow,
-    status: str,
+    status: Status,
     message: str,
-    issues: tuple[object, ...],
+    issues: tuple[Issue, ...],
+    ids: Mapping[str, Any],
     record: RowRecord | None,
     steps: dict[str, StepRecord],
 ) -> RowResult:
-    ids = record.ids if record is not None and status == "created" else {}
-    if record is not None and status != "created":
-        ids = {k: v for k, v in record.ids.items() if k != "campaign_id"}
     ordered = [steps[tool] for tool in steps_for(row.arguments) if tool in steps]
     last = ordered[-1] if ordered else None
     warnings = [i.message for i in row.issues if i.severity == "warning"]
@@ -269,9 +271,9 @@ def _row_result(
         message = f"{message}; warnings: {'; '.join(warnings)}"
     return RowResult(
         number=row.number,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         message=message,
-        issues=issues,  # type: ignore[arg-type]
+        issues=issues,
         campaign_id=_text(ids.get("campaign_id")),
         ad_group_id=_text(ids.get("ad_group_id")),
         ad_id=_text(ids.get("ad_id")),

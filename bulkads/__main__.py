@@ -1,0 +1,5 @@
+"""`python -m bulkads` is `bulkads`."""
+
+from bulkads.cli import main
+
+main()
