@@ -17,7 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -157,8 +157,8 @@ def _pick_sheet(path: Path, book: python_calamine.CalamineWorkbook, wanted: str 
 # --- CSV / TSV -----------------------------------------------------------------------------
 
 
-def _read_text(path: Path, fmt: str) -> tuple[list[list[str]], list[str]]:
-    """All records of a CSV/TSV file, and the warnings (encoding fallback)."""
+def _read_text(path: Path, fmt: str) -> tuple[Iterator[list[str]], list[str]]:
+    """The records of a CSV/TSV file, and the warnings (encoding fallback)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -168,16 +168,21 @@ def _read_text(path: Path, fmt: str) -> tuple[list[list[str]], list[str]]:
     delimiter = "\t" if fmt == "tsv" else _sniff(sample)
     # TextIOWrapper decodes in chunks: a whole-file str in a StringIO costs 4 bytes a char.
     text = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="")
+    return _records(path, text, delimiter), warnings
+
+
+def _records(path: Path, text: io.TextIOWrapper, delimiter: str) -> Iterator[list[str]]:
     reader = csv.reader(text, delimiter=delimiter)
     try:
-        return list(reader), warnings
+        yield from reader
     except csv.Error as exc:
         raise SheetError(
             f"{path}: line {reader.line_num}: {exc}; check that its quotes are closed"
         ) from exc
     except UnicodeDecodeError as exc:
         raise SheetError(
-            f'{path}: line {reader.line_num + 1}: not valid {encoding} text; save it as "CSV UTF-8"'
+            f"{path}: line {reader.line_num + 1}: not valid {text.encoding} text;"
+            ' save it as "CSV UTF-8"'
         ) from exc
 
 
@@ -244,22 +249,27 @@ def _build(
 ) -> Sheet:
     if not rows:
         raise SheetError(f"{path}: no non-empty row; fill in a template (`bulkads template`)")
-    width = max(len(cells) for _, cells in rows)
+    width = max(len(cells) for _, cells in rows)  # CSV records may be ragged
     header_number, header = rows[0]
-    body = [(n, c + (None,) * (width - len(c))) if len(c) < width else (n, c) for n, c in rows[1:]]
     header = header + (None,) * (width - len(header))
+    body = rows[1:]
     keep = [j for j in range(width) if _header_text(header[j]) or _has_data(body, j)]
     letters = [_letter(first_column + j) for j in keep]
     columns = _columns(path, [header[j] for j in keep], letters, warnings)
-    if len(keep) < width:
-        body = [(n, tuple([c[j] for j in keep])) for n, c in body]
-    sheet_rows = tuple([SheetRow(number, cells) for number, cells in body])
-    return Sheet(path, name, columns, sheet_rows, tuple(warnings), header_number)
+    if len(keep) == width:
+        sheet_rows = [
+            SheetRow(n, c if len(c) == width else c + (None,) * (width - len(c))) for n, c in body
+        ]
+    else:
+        sheet_rows = [
+            SheetRow(n, tuple([c[j] if j < len(c) else None for j in keep])) for n, c in body
+        ]
+    return Sheet(path, name, columns, tuple(sheet_rows), tuple(warnings), header_number)
 
 
 def _has_data(body: list[tuple[int, tuple[object, ...]]], j: int) -> bool:
     for _, cells in body:
-        value = cells[j]
+        value = cells[j] if j < len(cells) else None
         if value is not None and not (isinstance(value, str) and value.isspace()):
             return True
     return False

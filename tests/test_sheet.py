@@ -366,6 +366,21 @@ def test_the_first_worksheet_is_read_by_default_and_sheet_picks_one_by_name(
     assert (us.name, us.rows[0].cells[0]) == ("US", "US")
 
 
+def test_sheet_name_matches_ignoring_case_when_unambiguous(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "s.xlsx", [HEADER], title="EU", more={"Launch": [HEADER, ROW]})
+    assert read_sheet(path, sheet_name="launch").name == "Launch"
+
+
+def test_the_default_worksheet_is_the_first_visible_one(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "s.xlsx", [["hidden"]], title="Lists", more={"Launch": [HEADER, ROW]}
+    )
+    book = openpyxl.load_workbook(path)
+    book["Lists"].sheet_state = "hidden"
+    book.save(path)
+    assert read_sheet(path).name == "Launch"
+
+
 def test_a_sheet_name_that_does_not_exist_lists_the_worksheets(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "s.xlsx", [HEADER, ROW], title="EU", more={"US": [HEADER]})
     with pytest.raises(SheetError, match=r"no worksheet named 'APAC'; its worksheets: 'EU', 'US'"):
