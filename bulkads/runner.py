@@ -115,9 +115,9 @@ def facts_from(
     )
 
 
-def run(config: RunConfig) -> Report:
+def run(config: RunConfig, *, clock: Callable[[], datetime] = utc_now) -> Report:
     """Run the job described by `config` to the end or to a halt (see `Report.exit_code`)."""
-    return asyncio.run(run_async(config))
+    return asyncio.run(run_async(config, clock=clock))
 
 
 async def run_async(
@@ -125,9 +125,10 @@ async def run_async(
     *,
     progress: Callable[[int], AbstractContextManager[Listener]] | None = None,
     on_plan: Callable[[Plan, Preflight], None] | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Report:
     """`run`, inside a running event loop. `progress(n)` opens the display for n rows."""
-    started = utc_now()
+    started = clock()
     sheet, checked = load(
         config.sheet,
         sheet_name=config.sheet_name,
@@ -135,7 +136,7 @@ async def run_async(
         now=started,
     )
     pacer = Pacer(config.rate)
-    with Journal.open(config.journal) as journal:
+    with Journal.open(config.journal, clock=clock) as journal:
         async with Client(
             base_url=config.base_url,
             api_key=config.api_key,
