@@ -67,9 +67,8 @@ def test_image_url_rows_are_prepared_then_created_with_their_own_bundle(tmp_path
         bundles = {b.arguments["image_urls"][0]: b.id for b in sandbox.created("bundle")}
         campaigns = sandbox.created("campaign")
     assert report.exit_code == 0
-    for row, campaign in zip(
-        report.rows, sorted(campaigns, key=lambda c: c.arguments["campaign_name"])
-    ):
+    by_name = sorted(campaigns, key=lambda c: c.arguments["campaign_name"])
+    for row, campaign in zip(report.rows, by_name, strict=True):
         assert "image_urls" not in campaign.arguments
         assert campaign.arguments["asset_bundle_id"] == row.prepared_asset_bundle_id
         assert row.prepared_asset_bundle_id in bundles.values()
