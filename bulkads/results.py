@@ -200,9 +200,11 @@ class _Styles:
         self.header = self.get(bold=True, fill="#D9E1F2")
 
     def get(self, *, number: str | None = None, fill: str | None = None, bold: bool = False) -> Any:
+        if number is None and fill is None and not bold:
+            return None  # a plain cell needs no format
         key = (number, fill, bold)
         if key not in self._cache:
-            properties: dict[str, object] = {"valign": "top"}
+            properties: dict[str, object] = {}
             if number:
                 properties["num_format"] = number
             if fill:
@@ -228,18 +230,21 @@ def _write_value(
     worksheet: Any, styles: _Styles, row: int, col: int, value: object, fill: str | None
 ) -> None:
     """Write a sheet cell as read: numbers as numbers, dates as dates, text as text."""
-    if value is None or value == "":
+    style = styles.get(fill=fill)
+    if isinstance(value, str) and value:  # the usual case first
+        _write_text(worksheet, row, col, value, style)
+    elif value is None or value == "":
         if fill:
-            worksheet.write_blank(row, col, None, styles.get(fill=fill))
+            worksheet.write_blank(row, col, None, style)
     elif isinstance(value, bool):
-        worksheet.write_boolean(row, col, value, styles.get(fill=fill))
+        worksheet.write_boolean(row, col, value, style)
     elif isinstance(value, int | float) and _exact_number(value):
-        worksheet.write_number(row, col, value, styles.get(fill=fill))
+        worksheet.write_number(row, col, value, style)
     elif isinstance(value, datetime | date | time) and _excel_date(value):
         number_format = next(form for kind, form in _DATE_FORMATS if isinstance(value, kind))
         worksheet.write_datetime(row, col, value, styles.get(number=number_format, fill=fill))
     else:
-        _write_text(worksheet, row, col, str(value), styles.get(fill=fill))
+        _write_text(worksheet, row, col, str(value), style)
 
 
 def _exact_number(value: float) -> bool:
@@ -255,6 +260,8 @@ def _excel_date(value: datetime | date | time) -> bool:
 
 def _cell_notes(issues: Sequence[Issue], positions: dict[str, int]) -> dict[int, tuple[str, str]]:
     """Column position → (fill, comment) for the issues that name a column of the sheet."""
+    if not issues:
+        return {}
     by_position: dict[int, list[Issue]] = {}
     for issue in issues:
         position = positions.get(issue.column)
