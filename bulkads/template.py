@@ -88,7 +88,7 @@ def describe(argument: Argument) -> str:
     if kind is Kind.BOOL:
         return "true or false (also yes/no, 1/0)."
     if kind is Kind.MONEY:
-        return "A number, at least 1."
+        return "A number, at least 1 (a currency sign is tolerated)."
     if kind is Kind.DATETIME:
         return "A date/time cell or text YYYY-MM-DD HH:MM[:SS], in the future."
     if kind is Kind.URL:
@@ -97,10 +97,10 @@ def describe(argument: Argument) -> str:
         return f"https:// URLs, separated by commas{_item_range(argument)}."
     if kind is Kind.LANGUAGES:
         return "Two-letter language codes, separated by commas."
+    digits = " (digits)" if argument.digits_only else ""
     if kind is Kind.ID:
-        return "An ID (digits); keep the cell as text."
+        return f"An ID{digits}; keep the cell as text."
     if kind is Kind.IDS:
-        digits = " (digits)" if argument.digits_only else ""
         return f"IDs{digits}, separated by commas{_item_range(argument)}; keep the cell as text."
     length = f", at most {argument.max_length} characters" if argument.max_length else ""
     return f"Text{length} (CJK characters count double)."
