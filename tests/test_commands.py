@@ -1,0 +1,280 @@
+"""CONTRACT §1: the commands as a user types them: exit codes, output, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+from runs import QUICK, campaign_row, served, write_csv
+
+from bulkads.sandbox import AGENCY_ADVERTISERS, AGENCY_KEY, SOLO_KEY
+
+BILLABLE = "create_tiktok_campaign"
+
+
+def bulkads(
+    *args: str, cwd: Path, key: str | None = SOLO_KEY, url: str | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADSPIRER_")}
+    if key is not None:
+        env["ADSPIRER_API_KEY"] = key
+    if url is not None:
+        env["ADSPIRER_BASE_URL"] = url
+    return subprocess.run(
+        [sys.executable, "-m", "bulkads", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_help_names_every_command(tmp_path: Path) -> None:
+    result = bulkads("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for command in ("template", "validate", "run", "status", "accounts", "sandbox", "demo"):
+        assert command in result.stdout
+
+
+def test_run_help_documents_every_option(tmp_path: Path) -> None:
+    result = bulkads("run", "--help", cwd=tmp_path)
+    for option in (
+        "--base-url",
+        "--api-key-file",
+        "--rate",
+        "--concurrency",
+        "--timeout",
+        "--max-calls",
+        "--advertiser-id",
+        "--sheet",
+        "--dry-run",
+        "--journal",
+        "--json",
+        "--retry-rejected",
+        "ADSPIRER_BASE_URL",
+    ):
+        assert option in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "key", "fragment"),
+    [
+        (("run", "missing.csv"), None, "ADSPIRER_API_KEY"),
+        (("run", "missing.csv", "--base-url", "http://api.example.com"), SOLO_KEY, "plain http"),
+        (("validate", "missing.csv"), SOLO_KEY, "missing.csv"),
+        (("run", "launch.csv", "--rate", "0"), SOLO_KEY, "--rate"),
+        (("status", "nothing.xlsx"), None, "nothing.xlsx"),
+    ],
+)
+def test_user_mistakes_exit_2_with_one_clear_line(
+    tmp_path: Path, args: tuple[str, ...], key: str | None, fragment: str
+) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(1)])
+    result = bulkads(*args, cwd=tmp_path, key=key)
+    assert result.returncode == 2
+    assert fragment in result.stderr
+    no_traceback(result)
+
+
+def test_validate_exits_0_when_all_rows_are_valid_and_1_otherwise(tmp_path: Path) -> None:
+    write_csv(tmp_path / "good.csv", [campaign_row(1), campaign_row(2)])
+    write_csv(tmp_path / "bad.csv", [campaign_row(1), campaign_row(2, ad_text="x" * 101)])
+    good = bulkads("validate", "good.csv", cwd=tmp_path)
+    bad = bulkads("validate", "bad.csv", "--json", cwd=tmp_path)
+    assert (good.returncode, bad.returncode) == (0, 1)
+    summary = json.loads(bad.stdout)
+    assert summary["counts"]["valid"] == 1 and summary["counts"]["invalid"] == 1
+    assert "ad_text" in summary["rows"][1]["message"]
+    book = openpyxl.load_workbook(tmp_path / "bad.results.xlsx")
+    statuses = [r[1] for r in book["Results"].iter_rows(min_row=2, values_only=True)]
+    assert statuses == ["valid", "invalid"]
+
+
+def test_run_exits_0_1_and_3_as_the_contract_says(tmp_path: Path) -> None:
+    write_csv(tmp_path / "good.csv", [campaign_row(1)])
+    write_csv(tmp_path / "mixed.csv", [campaign_row(2), campaign_row(3, display_name="x" * 41)])
+    write_csv(tmp_path / "big.csv", [campaign_row(n) for n in range(10, 14)])
+    with served() as (_, url):
+        good = bulkads("run", "good.csv", cwd=tmp_path, url=url)
+        mixed = bulkads("run", "mixed.csv", cwd=tmp_path, url=url)
+        big = bulkads("run", "big.csv", "--max-calls", "2", "--json", cwd=tmp_path, url=url)
+    assert (good.returncode, mixed.returncode, big.returncode) == (0, 1, 3)
+    summary = json.loads(big.stdout)
+    assert summary["counts"]["created"] == 2 and summary["counts"]["pending"] == 2
+    assert summary["calls_spent"] == 2
+    for result in (good, mixed, big):
+        no_traceback(result)
+
+
+def test_dry_run_prints_the_plan_and_spends_nothing(tmp_path: Path) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(3)])
+    with served() as (sandbox, url):
+        result = bulkads("run", "launch.csv", "--dry-run", cwd=tmp_path, url=url)
+        billable = sandbox.calls(tool=BILLABLE)
+    assert not billable
+    assert "would send 3 row(s), 3 billable call(s)" in result.stderr
+    assert "quota left: 3000" in result.stderr
+    assert not (tmp_path / "launch.results.xlsx").exists()
+
+
+def test_status_shows_the_journal_without_sending(tmp_path: Path) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(4)])
+    with served() as (sandbox, url):
+        bulkads("run", "launch.csv", "--max-calls", "1", cwd=tmp_path, url=url)
+        before = len(sandbox.calls())
+        result = bulkads("status", "launch.csv", "--json", cwd=tmp_path, key=None)
+        assert len(sandbox.calls()) == before
+    summary = json.loads(result.stdout)
+    assert summary["counts"] == {"created": 1, "pending": 3}
+    assert [row["row"] for row in summary["rows"]] == [3, 4, 5]
+
+
+def test_accounts_lists_the_advertisers_and_the_quota(tmp_path: Path) -> None:
+    with served() as (sandbox, url):
+        result = bulkads("accounts", "--json", cwd=tmp_path, key=AGENCY_KEY, url=url)
+        assert not sandbox.calls(tool=BILLABLE)
+    answer = json.loads(result.stdout)
+    assert [a["advertiser_id"] for a in answer["accounts"]] == [
+        a.advertiser_id for a in AGENCY_ADVERTISERS
+    ]
+    assert answer["quota"]["left"] == 3000
+
+
+def test_the_key_is_never_printed_logged_or_written(tmp_path: Path) -> None:
+    secret = "sk_live_" + "S3cr3tValue" * 3
+    key_file = tmp_path / "key.txt"
+    key_file.write_text(secret + "\n")
+    write_csv(tmp_path / "launch.csv", [campaign_row(1)])
+    with served() as (_, url):
+        refused = bulkads(
+            "run",
+            "launch.csv",
+            "--api-key-file",
+            str(key_file),
+            "--json",
+            cwd=tmp_path,
+            key=None,
+            url=url,
+        )
+    assert refused.returncode == 3
+    assert "refused the key" in refused.stderr
+    assert secret not in refused.stdout + refused.stderr
+    for path in tmp_path.iterdir():
+        if path != key_file:
+            assert secret.encode() not in path.read_bytes(), path.name
+
+
+def test_an_api_key_file_is_used(tmp_path: Path) -> None:
+    key_file = tmp_path / "key.txt"
+    key_file.write_text(SOLO_KEY)
+    write_csv(tmp_path / "launch.csv", [campaign_row(1)])
+    with served() as (_, url):
+        result = bulkads(
+            "run", "launch.csv", "--api-key-file", "key.txt", cwd=tmp_path, key=None, url=url
+        )
+    assert result.returncode == 0, result.stderr
+
+
+def test_ctrl_c_stops_sending_writes_results_and_a_rerun_resumes(tmp_path: Path) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(12)])
+    env = {**os.environ, "ADSPIRER_API_KEY": SOLO_KEY}
+    with served(replace(QUICK, latency=(0.3, 0.3))) as (sandbox, url):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bulkads",
+                "run",
+                "launch.csv",
+                "--base-url",
+                url,
+                "--concurrency",
+                "2",
+                "--rate",
+                "50",
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while len(sandbox.calls(tool=BILLABLE)) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 3, err
+        assert "Traceback" not in err
+        book = openpyxl.load_workbook(tmp_path / "launch.results.xlsx")
+        statuses = [r[1] for r in book["Results"].iter_rows(min_row=2, values_only=True)]
+        assert "pending" in statuses and "created" in statuses
+        sandbox.config = replace(sandbox.config, latency=(0.0, 0.0))
+        resumed = bulkads("run", "launch.csv", "--base-url", url, cwd=tmp_path)
+        names = sorted(c.arguments["campaign_name"] for c in sandbox.created("campaign"))
+    assert resumed.returncode == 0
+    assert names == sorted(f"Launch {n:04d}" for n in range(12))
+
+
+def test_a_second_run_on_the_same_sheet_is_refused_while_the_first_runs(tmp_path: Path) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(6)])
+    env = {**os.environ, "ADSPIRER_API_KEY": SOLO_KEY}
+    with served(replace(QUICK, latency=(0.5, 0.5))) as (sandbox, url):
+        first = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bulkads",
+                "run",
+                "launch.csv",
+                "--base-url",
+                url,
+                "--concurrency",
+                "1",
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while not sandbox.calls(tool=BILLABLE):
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        second = bulkads("run", "launch.csv", "--base-url", url, cwd=tmp_path)
+        first.wait(60)
+        created = sandbox.created("campaign")
+    assert second.returncode == 2
+    assert "another `bulkads run`" in second.stderr
+    assert first.returncode == 0
+    assert len(created) == 6
+
+
+def test_template_writes_a_sheet_that_validates(tmp_path: Path) -> None:
+    made = bulkads("template", "-o", "mine.xlsx", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    checked = bulkads("validate", "mine.xlsx", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_demo_creates_the_sample_campaigns_and_writes_demo_results(tmp_path: Path) -> None:
+    result = bulkads("demo", cwd=tmp_path, key="sk_live_should_be_ignored")
+    assert result.returncode == 0, result.stdout + result.stderr
+    book = openpyxl.load_workbook(tmp_path / "demo-results.xlsx")
+    statuses = [r[1] for r in book["Results"].iter_rows(min_row=2, values_only=True)]
+    assert statuses and set(statuses) == {"created"}
+    assert "created" in result.stdout
