@@ -203,3 +203,9 @@ def test_valid_sample_sheets_are_created_in_the_sandbox(
     report = run(config_for(sheet, sandbox[1], key=key))
     assert [(r.number, r.status, r.message) for r in report.rows if r.status != "created"] == []
     assert report.exit_code == 0
+
+
+def test_the_demo_runs_the_small_launch_sheet() -> None:
+    demo_copy = Path(__file__).resolve().parent.parent / "bulkads" / "data" / "small_launch.xlsx"
+    assert demo_copy.is_file(), "copy sample_sheets/small_launch.xlsx to bulkads/data/"
+    assert demo_copy.read_bytes() == (SAMPLES / "small_launch.xlsx").read_bytes()
