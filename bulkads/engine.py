@@ -229,10 +229,14 @@ class Engine:
         outcome: Outcome | None = None
         unreachable = False
         for attempt in range(1, self._settings.max_attempts + 1):
+            if self.stopped:
+                return outcome, False
+            # Journal first (a durable commit), then wait for the pacer, so the variable
+            # time of the commit does not bunch requests up on the wire.
+            self._journal.mark_sending(item.fingerprint, tool)
             await self._pacer.acquire()
             if self.stopped:
                 return outcome, False
-            self._journal.mark_sending(item.fingerprint, tool)
             answer = await self._client.call(tool, body, key)
             self.stats.requests += 1
             unreachable = answer.status is None
