@@ -47,6 +47,8 @@ class Argument:
     choices: tuple[str, ...] = ()
     max_length: int | None = None  # TEXT: TikTok's length, CJK characters counting double
     min_length: int | None = None
+    advised_max_length: int | None = None  # TEXT: longer warns (TikTok may truncate)
+    advised_minimum: float | None = None  # MONEY: lower warns (TikTok's usual floor, USD)
     digits_only: bool = False  # ID/IDS: every ID is all digits
     min_items: int | None = None  # list kinds
     max_items: int | None = None
@@ -77,10 +79,9 @@ ARGUMENTS: tuple[Argument, ...] = (
     Argument(name="campaign_name", kind=Kind.TEXT, required=True, max_length=480,
              help="Campaign name. TikTok adds a timestamp suffix for uniqueness.",
              example="Spring Sale - US"),
-    Argument(name="advertiser_id", kind=Kind.ID,
+    Argument(name="advertiser_id", kind=Kind.ID, digits_only=True,
              help="TikTok advertiser ID. Required when the key has several advertisers "
-                  "(see `bulkads accounts`).",
-             example="7001234567890123456"),
+                  "(see `bulkads accounts`); leave empty when it has one."),
     Argument(name="objective", kind=Kind.ENUM, choices=OBJECTIVES,
              help="Campaign objective. Default: TRAFFIC. APP_PROMOTION needs app_id; "
                   "CONVERSIONS needs pixel_id.",
@@ -89,11 +90,11 @@ ARGUMENTS: tuple[Argument, ...] = (
              help="TikTok app ID. Required when objective is APP_PROMOTION."),
     Argument(name="app_promotion_type", kind=Kind.ENUM, choices=APP_PROMOTION_TYPES,
              help="Only with objective APP_PROMOTION. Default: APP_INSTALL."),
-    Argument(name="budget_daily", kind=Kind.MONEY,
+    Argument(name="budget_daily", kind=Kind.MONEY, advised_minimum=50,
              help="Daily budget in account currency (at least 1; TikTok's floor is about 50). "
                   "Not with budget_lifetime.",
              example="50"),
-    Argument(name="budget_lifetime", kind=Kind.MONEY,
+    Argument(name="budget_lifetime", kind=Kind.MONEY, advised_minimum=50,
              help="Lifetime budget in account currency. Needs schedule_end_time. "
                   "Not with budget_daily."),
     Argument(name="schedule_end_time", kind=Kind.DATETIME,
@@ -102,6 +103,7 @@ ARGUMENTS: tuple[Argument, ...] = (
     Argument(name="budget_optimize_on", kind=Kind.BOOL,
              help="Campaign Budget Optimization. TikTok's default: true."),
     Argument(name="ad_text", kind=Kind.TEXT, required=True, min_length=1, max_length=100,
+             advised_max_length=50,
              help="Ad text, 1-100 characters; over 50 may be truncated.",
              example="Fresh spring styles, 20% off this week"),
     Argument(name="display_name", kind=Kind.TEXT, required=True, max_length=40,

@@ -79,9 +79,9 @@ def main() -> None:
 @_friendly
 def template(output: Path | None, fmt: str) -> None:
     """Write a fill-in template: a column per argument, notes, dropdowns, an example row."""
-    from bulkads.template import write_template
+    from bulkads.template import default_template_path, write_template
 
-    path = output or Path(f"bulkads-template.{fmt}")
+    path = output or default_template_path(fmt)
     write_template(path, fmt=fmt)
     _console().print(f"Wrote {path}. Fill one row per campaign, then: bulkads validate {path}")
 

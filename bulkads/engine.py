@@ -235,7 +235,7 @@ class Engine:
             # time of the commit does not bunch requests up on the wire.
             self._journal.mark_sending(item.fingerprint, tool)
             await self._pacer.acquire()
-            if self.stopped:
+            if self._stopped.is_set():  # it may have stopped while we waited
                 return outcome, False
             answer = await self._client.call(tool, body, key)
             self.stats.requests += 1

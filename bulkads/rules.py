@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
 Severity = Literal["error", "warning"]
 
-AD_TEXT_ADVISED = 50  # longer ad text may be truncated (the API's page)
-BUDGET_FLOOR = 50  # TikTok's usual floor for a campaign budget, in USD
 DEFAULT_OBJECTIVE = "TRAFFIC"
 REQUIRED = tuple(argument.name for argument in ARGUMENTS if argument.required)
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -175,15 +173,13 @@ def _check_value(argument: Argument, value: Any, now: datetime, issues: list[Iss
         _check_count(argument, value, issues)
     elif kind is Kind.MONEY and value < 1:
         issues.append(Issue(name, f"{name}: at least 1, has {value:g}"))
-    elif kind is Kind.MONEY and value < BUDGET_FLOOR:
-        issues.append(
-            Issue(
-                name,
-                f"{name}: {value:g} is under {BUDGET_FLOOR}, TikTok's usual floor for a "
-                "campaign budget in USD; TikTok may reject it",
-                "warning",
-            )
+    elif kind is Kind.MONEY and argument.advised_minimum and value < argument.advised_minimum:
+        floor = f"{argument.advised_minimum:g}"
+        message = (
+            f"{name}: {value:g} is under {floor}, TikTok's usual floor for a campaign budget "
+            "in USD; TikTok may reject it"
         )
+        issues.append(Issue(name, message, "warning"))
     elif kind is Kind.DATETIME and value <= format_datetime(now):
         issues.append(Issue(name, f"{name}: must be in the future, is {value}"))
 
@@ -196,8 +192,9 @@ def _check_length(argument: Argument, text: str, issues: list[Issue]) -> None:
         issues.append(Issue(name, message))
     elif argument.min_length is not None and length < argument.min_length:
         issues.append(Issue(name, f"{name}: at least {argument.min_length} characters"))
-    elif name == "ad_text" and length > AD_TEXT_ADVISED:
-        message = f"{name}: over {AD_TEXT_ADVISED} characters may be truncated, has {length}{cjk}"
+    elif argument.advised_max_length is not None and length > argument.advised_max_length:
+        advised = argument.advised_max_length
+        message = f"{name}: over {advised} characters may be truncated, has {length}{cjk}"
         issues.append(Issue(name, message, "warning"))
 
 

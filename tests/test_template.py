@@ -101,8 +101,8 @@ def test_id_columns_are_formatted_as_text(campaigns: Worksheet) -> None:
         if argument.kind in (Kind.ID, Kind.IDS):
             letter = get_column_letter(col)
             assert campaigns.column_dimensions[letter].number_format == "@", argument.name
-    advertiser = campaigns.cell(2, NAMES.index("advertiser_id") + 1)
-    assert (advertiser.value, advertiser.data_type) == ("7001234567890123456", "s")
+    locations = campaigns.cell(2, NAMES.index("target_locations") + 1)
+    assert (locations.value, locations.data_type) == ("6252001", "s")
 
 
 def test_header_is_frozen(campaigns: Worksheet) -> None:
