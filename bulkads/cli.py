@@ -455,8 +455,12 @@ def _finish(report: Report, *, as_json: bool, title: str) -> None:
             console.print(f"Billable calls spent: {summary.calls_spent}; quota left: {left}")
         if report.results_path:
             console.print(f"Results: {report.results_path}", markup=False)
-        if report.halt is not None:
-            _console(stderr=True).print(f"bulkads: halted: {report.halt}", markup=False)
+    err = _console(stderr=True)
+    if report.halt is not None:
+        err.print(f"bulkads: halted: {report.halt}", markup=False)
+    elif report.exit_code == 3:
+        pending = summary.counts.get("pending", 0)
+        err.print(f"bulkads: {pending} row(s) pending: rerun the same command to resume")
     sys.exit(report.exit_code)
 
 

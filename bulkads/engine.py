@@ -147,7 +147,15 @@ class Engine:
     async def _row(self, item: Work) -> None:
         args = item.arguments
         if self._no_advertiser_blocked and "advertiser_id" not in args:
-            return  # the API asked for an advertiser: do not pay to hear it again
+            # The API asked for an advertiser: do not pay to hear it again.
+            message = (
+                "not sent: the API needs an advertiser_id for this key; set advertiser_id "
+                f"to one of: {self._no_advertiser_blocked}"
+            )
+            self._journal.ensure_row(item.fingerprint, item.number)
+            self._journal.finish_row(item.fingerprint, status="rejected", message=message, ids={})
+            self._listener.row_finished(item.number, "rejected", message)
+            return
         if not self._budget.reserve(item.cost):
             message = "not sent: the quota left or --max-calls does not cover this row's calls"
             self._listener.row_finished(item.number, "pending", message)

@@ -25,7 +25,7 @@ from bulkads.answers import Quota
 from bulkads.client import Client
 from bulkads.config import RunConfig
 from bulkads.engine import Engine, EngineSettings, Listener
-from bulkads.errors import ApiConfigError, BulkadsError, Interrupted
+from bulkads.errors import ApiConfigError, BulkadsError, Halted, Interrupted
 from bulkads.journal import Journal, RowRecord, StepRecord, utc_now
 from bulkads.pacing import Budget, Pacer
 from bulkads.plan import Facts, Plan, make_plan, steps_for
@@ -130,10 +130,7 @@ async def run_async(
     """`run`, inside a running event loop. `progress(n)` opens the display for n rows."""
     started = clock()
     sheet, checked = load(
-        config.sheet,
-        sheet_name=config.sheet_name,
-        advertiser_id=config.advertiser_id,
-        now=started,
+        config.sheet, sheet_name=config.sheet_name, advertiser_id=config.advertiser_id, now=started
     )
     pacer = Pacer(config.rate)
     with Journal.open(config.journal, clock=clock) as journal:
@@ -143,7 +140,17 @@ async def run_async(
             timeout=config.timeout,
             concurrency=config.concurrency,
         ) as client:
-            found = await preflight(client, pacer)
+            try:
+                found = await preflight(client, pacer)
+            except (Halted, ApiConfigError) as halt:
+                # Nothing was spent; the results still say what each row is waiting for.
+                plan = make_plan(checked, facts_from(sheet, journal), budget=None, now=started)
+                rows = build_rows(checked, plan, journal.rows(), journal.steps(), halt)
+                summary = _summary(
+                    rows, command=config.command, started=started, calls=0, quota=None
+                )
+                write_results(config.results, sheet, rows, summary)
+                return Report(rows, summary, config.results, halt, 0, sheet.warnings)
             facts = facts_from(sheet, journal, retry_rejected=config.retry_rejected, found=found)
             budget = _budget(found.quota, config.max_calls)
             plan = make_plan(checked, facts, budget=budget, now=started)
@@ -151,44 +158,54 @@ async def run_async(
                 on_plan(plan, found)
             if config.dry_run:
                 return _dry_report(sheet, checked, plan, found, config, started)
-            for fingerprint in plan.reopen:
-                journal.reopen_row(fingerprint)
-            run_id = journal.start_run(config.command)
-            display = progress(len(plan.work)) if progress else contextlib.nullcontext(None)
-            with display as listener:
-                engine = Engine(
-                    client=client,
-                    journal=journal,
-                    pacer=pacer,
-                    budget=Budget(budget),
-                    settings=EngineSettings(
-                        concurrency=config.concurrency,
-                        max_attempts=config.max_attempts,
-                        backoff_base=config.backoff_base,
-                        backoff_cap=config.backoff_cap,
-                    ),
-                    listener=listener,
-                )
-                await _send_interruptibly(engine, plan)
+            engine = await _send(config, client, journal, pacer, plan, budget, progress)
         quota = engine.stats.quota or found.quota
+        calls = engine.stats.calls_spent
         rows = build_rows(checked, plan, journal.rows(), journal.steps(), engine.halt)
-        summary = _summary(
-            rows,
-            command=config.command,
-            started=started,
-            calls=engine.stats.calls_spent,
-            quota=quota,
-        )
-        journal.end_run(
-            run_id,
-            outcome=str(engine.halt or "finished"),
-            calls_spent=engine.stats.calls_spent,
-            quota_used=quota.used if quota else None,
-            quota_limit=quota.limit if quota else None,
-        )
+        summary = _summary(rows, command=config.command, started=started, calls=calls, quota=quota)
     write_results(config.results, sheet, rows, summary)
     notes = (*sheet.warnings, *found.notes)
     return Report(rows, summary, config.results, engine.halt, plan.calls, notes)
+
+
+async def _send(
+    config: RunConfig,
+    client: Client,
+    journal: Journal,
+    pacer: Pacer,
+    plan: Plan,
+    budget: int | None,
+    progress: Callable[[int], AbstractContextManager[Listener]] | None,
+) -> Engine:
+    """Send the plan's work, journaling the run; the engine tells how it went."""
+    for fingerprint in plan.reopen:
+        journal.reopen_row(fingerprint)
+    run_id = journal.start_run(config.command)
+    display = progress(len(plan.work)) if progress else contextlib.nullcontext(None)
+    with display as listener:
+        engine = Engine(
+            client=client,
+            journal=journal,
+            pacer=pacer,
+            budget=Budget(budget),
+            settings=EngineSettings(
+                concurrency=config.concurrency,
+                max_attempts=config.max_attempts,
+                backoff_base=config.backoff_base,
+                backoff_cap=config.backoff_cap,
+            ),
+            listener=listener,
+        )
+        await _send_interruptibly(engine, plan)
+    quota = engine.stats.quota
+    journal.end_run(
+        run_id,
+        outcome=str(engine.halt or "finished"),
+        calls_spent=engine.stats.calls_spent,
+        quota_used=quota.used if quota else None,
+        quota_limit=quota.limit if quota else None,
+    )
+    return engine
 
 
 def _budget(quota: Quota | None, max_calls: int | None) -> int | None:

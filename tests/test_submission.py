@@ -192,18 +192,22 @@ def test_max_calls_caps_the_billable_calls_of_a_run(tmp_path: Path) -> None:
 def test_a_refused_key_halts_before_any_billable_call(tmp_path: Path) -> None:
     sheet = write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(3)])
     with served() as (sandbox, url):
-        with pytest.raises(KeyRefused) as caught:
-            runner.run(config_for(sheet, url, key="sk_live_wrong_key_0123456789abcdef"))
+        report = runner.run(config_for(sheet, url, key="sk_live_wrong_key_0123456789abcdef"))
         assert not sandbox.calls(tool="create_tiktok_campaign")
-    assert "sk_live_wrong" not in str(caught.value)
-    assert caught.value.exit_code == 3
+    assert isinstance(report.halt, KeyRefused)
+    assert "sk_live_wrong" not in str(report.halt)
+    assert report.exit_code == 3
+    assert [row.status for row in report.rows] == ["pending"] * 3
+    assert "refused the key" in report.rows[0].message
 
 
 def test_a_wrong_base_url_is_a_configuration_error(tmp_path: Path) -> None:
     sheet = write_csv(tmp_path / "launch.csv", [campaign_row(1)])
-    with served() as (_, url), pytest.raises(ApiConfigError) as caught:
-        runner.run(config_for(sheet, url + "/not-the-api"))
-    assert caught.value.exit_code == 2
+    with served() as (_, url):
+        report = runner.run(config_for(sheet, url + "/not-the-api"))
+    assert isinstance(report.halt, ApiConfigError)
+    assert report.exit_code == 2
+    assert report.results_path is not None and report.results_path.exists()
 
 
 def test_agency_rows_without_an_advertiser_are_invalid_with_the_choices(tmp_path: Path) -> None:
