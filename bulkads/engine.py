@@ -59,12 +59,17 @@ class Listener(Protocol):
 
     def quota_seen(self, quota: Quota) -> None: ...
 
+    def stopping(self, reason: str, in_flight: int) -> None: ...
+
 
 class _Silent:
     def row_finished(self, number: int, status: RowState, message: str) -> None:
         pass
 
     def quota_seen(self, quota: Quota) -> None:
+        pass
+
+    def stopping(self, reason: str, in_flight: int) -> None:
         pass
 
 
@@ -106,6 +111,7 @@ class Engine:
         self._listener = listener or _Silent()
         self._stopped = asyncio.Event()
         self._no_advertiser_blocked = ""  # the API's account list, once it asked for one
+        self._in_flight = 0
         self.halt: BulkadsError | None = None
         self.stats = Stats()
 
@@ -113,6 +119,7 @@ class Engine:
         """Send nothing more; calls in flight finish. The first reason wins."""
         if self.halt is None:
             self.halt = reason
+            self._listener.stopping(str(reason), self._in_flight)
         self._stopped.set()
 
     @property
@@ -245,7 +252,11 @@ class Engine:
             await self._pacer.acquire()
             if self._stopped.is_set():  # it may have stopped while we waited
                 return outcome, False
-            answer = await self._client.call(tool, body, key)
+            self._in_flight += 1
+            try:
+                answer = await self._client.call(tool, body, key)
+            finally:
+                self._in_flight -= 1
             self.stats.requests += 1
             unreachable = answer.status is None
             outcome = _judge(answer)
@@ -334,8 +345,7 @@ def _quota_error(outcome: Outcome) -> Halted:
 
 def _pending_message(outcome: Outcome | None, halt: BulkadsError | None) -> str:
     if outcome is None or outcome.verdict is not Verdict.RETRY:
-        reason = f" ({halt})" if halt else ""
-        return f"not finished: the run stopped{reason}; rerun to resume"
+        return f"not finished: {halt}" if halt else "not finished: rerun to resume"
     return (
         f"outcome unknown ({outcome.message}); rerun the same command to resend it with the "
         "same idempotency key"

@@ -55,6 +55,9 @@ class BarListener:
     def quota_seen(self, quota: Quota) -> None:
         self._progress.update(self._task, quota=f"quota left: {quota.left}")
 
+    def stopping(self, reason: str, in_flight: int) -> None:
+        self._progress.console.print(_stopping(reason, in_flight), markup=False)
+
 
 class LineListener:
     """Writes one plain line per finished row, with a running count."""
@@ -80,6 +83,15 @@ class LineListener:
 
     def quota_seen(self, quota: Quota) -> None:
         self._quota = str(quota.left)
+
+    def stopping(self, reason: str, in_flight: int) -> None:
+        self._console.print(_stopping(reason, in_flight), markup=False, soft_wrap=True)
+
+
+def _stopping(reason: str, in_flight: int) -> str:
+    wait = f"; waiting for {in_flight} call(s) in flight" if in_flight else ""
+    again = " (Ctrl-C again to abandon them; they stay resumable)" if "Ctrl-C" in reason else ""
+    return f"Stopping: {reason}{wait}{again}"
 
 
 @contextmanager

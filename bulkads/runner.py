@@ -158,7 +158,9 @@ async def run_async(
                 on_plan(plan, found)
             if config.dry_run:
                 return _dry_report(sheet, checked, plan, found, config, started)
-            engine = await _send(config, client, journal, pacer, plan, budget, progress)
+            engine = await _send(
+                config, client, journal, pacer, plan, budget, found.quota, progress
+            )
         quota = engine.stats.quota or found.quota
         calls = engine.stats.calls_spent
         rows = build_rows(checked, plan, journal.rows(), journal.steps(), engine.halt)
@@ -175,6 +177,7 @@ async def _send(
     pacer: Pacer,
     plan: Plan,
     budget: int | None,
+    quota: Quota | None,
     progress: Callable[[int], AbstractContextManager[Listener]] | None,
 ) -> Engine:
     """Send the plan's work, journaling the run; the engine tells how it went."""
@@ -183,6 +186,8 @@ async def _send(
     run_id = journal.start_run(config.command)
     display = progress(len(plan.work)) if progress else contextlib.nullcontext(None)
     with display as listener:
+        if listener is not None and quota is not None:
+            listener.quota_seen(quota)
         engine = Engine(
             client=client,
             journal=journal,
@@ -197,7 +202,7 @@ async def _send(
             listener=listener,
         )
         await _send_interruptibly(engine, plan)
-    quota = engine.stats.quota
+    quota = engine.stats.quota or quota
     journal.end_run(
         run_id,
         outcome=str(engine.halt or "finished"),
@@ -261,11 +266,7 @@ def build_rows(
             status, message, issues, ids = record.status, record.message, row.issues, record.ids
         else:
             status, issues, ids = "pending", row.issues, {}
-            message = (
-                f"not sent: the run stopped before this row ({halt}); rerun to resume"
-                if halt
-                else "not sent yet"
-            )
+            message = f"not sent: {halt}" if halt else "not sent yet"
         if status != "created":
             ids = {k: v for k, v in ids.items() if k not in _EARLIER_IDS}
         steps = journal_steps.get(row.fingerprint, {})
