@@ -185,7 +185,9 @@ CREATIVE_COLUMNS = (
     "carousel_image_ids",
 )
 
-# Columns a results workbook adds; read back as results, never as arguments (§6).
+# Columns a results workbook adds, in its order: `row, status, message` before the
+# sheet's own columns, the rest after (the contract's, then the multi-step IDs).
+# Read back as results, never as arguments (§6).
 RESULT_COLUMNS = (
     "row",
     "status",

@@ -57,6 +57,28 @@ def _friendly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# Options several commands share, defined once.
+_results_option = click.option(
+    "-o",
+    "--output",
+    "results",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Results workbook (default: SHEET.results.xlsx beside the sheet).",
+)
+_sheet_option = click.option("--sheet", "sheet_name", help="Worksheet name (default: the first).")
+_advertiser_option = click.option(
+    "--advertiser-id", help="Default advertiser for rows whose advertiser_id is empty."
+)
+_json_option = click.option(
+    "--json", "as_json", is_flag=True, help="A machine-readable summary on stdout."
+)
+_journal_option = click.option(
+    "--journal",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Journal file (default: RESULTS with .journal.sqlite).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="bulkads")
 def main() -> None:
@@ -88,16 +110,10 @@ def template(output: Path | None, fmt: str) -> None:
 
 @main.command()
 @click.argument("sheet", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "results",
-    type=click.Path(path_type=Path),
-    help="Results workbook (default: SHEET.results.xlsx beside the sheet).",
-)
-@click.option("--sheet", "sheet_name", help="Worksheet name (default: the first).")
-@click.option("--advertiser-id", help="Default advertiser for rows whose advertiser_id is empty.")
-@click.option("--json", "as_json", is_flag=True, help="A machine-readable summary on stdout.")
+@_results_option
+@_sheet_option
+@_advertiser_option
+@_json_option
 @_friendly
 def validate(
     sheet: Path,
@@ -147,13 +163,7 @@ def _run_options(command: F) -> F:
 
 @main.command()
 @click.argument("sheet", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "results",
-    type=click.Path(path_type=Path),
-    help="Results workbook (default: SHEET.results.xlsx beside the sheet).",
-)
+@_results_option
 @_run_options
 @click.option(
     "--rate",
@@ -179,20 +189,16 @@ def _run_options(command: F) -> F:
 @click.option(
     "--max-calls", type=click.IntRange(min=0), help="Spend at most N billable calls this run."
 )
-@click.option("--advertiser-id", help="Default advertiser for rows whose advertiser_id is empty.")
-@click.option("--sheet", "sheet_name", help="Worksheet name (default: the first).")
+@_advertiser_option
+@_sheet_option
 @click.option(
     "--dry-run", is_flag=True, help="Validate, ask the free tools, print the plan; spend nothing."
 )
 @click.option(
     "--retry-rejected", is_flag=True, help="Send rows the API rejected before again, with new keys."
 )
-@click.option(
-    "--journal",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Journal file (default: RESULTS with .journal.sqlite).",
-)
-@click.option("--json", "as_json", is_flag=True, help="A machine-readable summary on stdout.")
+@_journal_option
+@_json_option
 @_friendly
 def run(
     sheet: Path,
@@ -278,17 +284,11 @@ def _print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool
 
 @main.command()
 @click.argument("sheet", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--output",
-    "results",
-    type=click.Path(path_type=Path),
-    help="The results workbook the run writes (to find its journal).",
-)
-@click.option("--journal", type=click.Path(path_type=Path, dir_okay=False), help="Journal file.")
-@click.option("--sheet", "sheet_name", help="Worksheet name (default: the first).")
-@click.option("--advertiser-id", help="The default advertiser the run uses, if any.")
-@click.option("--json", "as_json", is_flag=True, help="A machine-readable summary on stdout.")
+@_results_option
+@_journal_option
+@_sheet_option
+@_advertiser_option
+@_json_option
 @_friendly
 def status(
     sheet: Path,
@@ -336,7 +336,7 @@ def status(
 
 @main.command()
 @_run_options
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@_json_option
 @_friendly
 def accounts(base_url: str, api_key_file: Path | None, as_json: bool) -> None:
     """The connected TikTok advertiser accounts and the quota left (free calls)."""

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
+from bulkads.arguments import RESULT_COLUMNS
 from bulkads.errors import UsageError
 from bulkads.rules import Issue
 from bulkads.sheet import Column, Sheet, SheetRow
@@ -65,20 +66,9 @@ class Summary:
     quota_left: int | None = None
 
 
-LEADING_COLUMNS = ("row", "status", "message")
-# The contract's columns first, then the multi-step IDs, so the contract's order holds.
-TRAILING_COLUMNS = (
-    "campaign_id",
-    "ad_group_id",
-    "ad_id",
-    "idempotency_key",
-    "attempts",
-    "response",
-    "finished_at",
-    "prepared_asset_bundle_id",
-    "prepared_image_ids",
-    "prepared_card_id",
-)
+# Before and after the sheet's own columns (the one list is arguments.RESULT_COLUMNS).
+LEADING_COLUMNS = RESULT_COLUMNS[:3]
+TRAILING_COLUMNS = RESULT_COLUMNS[3:]
 RESULTS_SHEET = "Results"
 SUMMARY_SHEET = "Summary"
 
