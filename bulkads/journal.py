@@ -255,8 +255,8 @@ class Journal:
         )
 
     def reopen_row(self, fingerprint: str) -> None:
-        """Make a rejected row sendable again (`--retry-rejected`): its steps get new keys."""
-        self._write("DELETE FROM steps WHERE fingerprint = ? AND status != 'done'", (fingerprint,))
+        """Make a rejected row sendable again (`--retry-rejected`): every step afresh, new keys."""
+        self._write("DELETE FROM steps WHERE fingerprint = ?", (fingerprint,))
         self.finish_row(fingerprint, status="pending", message="", ids={})
 
     def start_run(self, command: str) -> int:

@@ -210,6 +210,8 @@ def _decide(
             f"{record.message} (not sent again unchanged: fix the row, or pass --retry-rejected)"
         )
         return Decision("rejected", message), None
+    if record is not None and record.status == "rejected":  # --retry-rejected: all afresh
+        return None, _work(row, {}, now)
     for earlier in created_at_number.get(row.number, []):
         if earlier.fingerprint != row.fingerprint and earlier.fingerprint not in present:
             campaign = earlier.ids.get("campaign_id", "?")

@@ -181,3 +181,20 @@ def test_the_plan_counts_every_step_against_the_quota(tmp_path: Path) -> None:
     assert per_tool == {UPLOAD: 2, CARD: 2, CREATE: 2}
     assert report.exit_code == 3
     assert "3 billable calls" in report.rows[2].message
+
+
+def test_retry_rejected_starts_a_multi_step_row_afresh_with_new_keys(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "launch.csv", [carousel_row(1)])
+    with served() as (sandbox, url):
+        sandbox.config = replace(sandbox.config, error_rate=0.0)
+        first = runner.run(config_for(sheet, url, max_calls=3))
+        assert first.rows[0].status == "created"
+        # A rejected carousel: its card step refuses an unknown image.
+        bad = campaign_row(2, tiktok_item_id=None, carousel_image_ids="img_nope_1,img_nope_2")
+        write_csv(sheet, [carousel_row(1), bad])
+        rejected = runner.run(config_for(sheet, url))
+        retried = runner.run(config_for(sheet, url, retry_rejected=True))
+        card_keys = {c.idempotency_key for c in sandbox.calls(tool=CARD) if c.status == 400}
+    assert rejected.rows[1].status == retried.rows[1].status == "rejected"
+    assert len(card_keys) == 2  # the retry was a new logical operation
+    assert retried.rows[0].status == "created"
