@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import os
 import shlex
 import sys
@@ -17,7 +16,6 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from bulkads import __version__
 from bulkads.config import (
@@ -28,6 +26,7 @@ from bulkads.config import (
     default_results_path,
 )
 from bulkads.errors import BulkadsError, UsageError
+from bulkads.output import print_accounts, print_plan, print_report, print_status
 from bulkads.plan import Plan
 from bulkads.preflight import Preflight
 from bulkads.progress import progress_for
@@ -254,9 +253,7 @@ def _execute(config: RunConfig, *, as_json: bool) -> Report:
     err = _console(stderr=True)
 
     def on_plan(plan: Plan, found: Preflight) -> None:
-        for note in found.notes:
-            err.print(f"note: {note}", markup=False)
-        _print_plan(err, plan, found, dry_run=config.dry_run)
+        print_plan(err, plan, found, dry_run=config.dry_run)
 
     async def go() -> Report:
         console = err if as_json else _console()
@@ -267,19 +264,6 @@ def _execute(config: RunConfig, *, as_json: bool) -> Report:
         )
 
     return asyncio.run(go())
-
-
-def _print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool) -> None:
-    quota = found.quota
-    left = f"{quota.left} of {quota.limit} ({quota.tier})" if quota else "unknown"
-    unaffordable = sum(1 for d in plan.decisions.values() if d.status == "pending")
-    verb = "would send" if dry_run else "sending"
-    console.print(
-        f"Plan: {verb} {len(plan.work)} row(s), {plan.calls} billable call(s); "
-        f"quota left: {left}"
-        + (f"; {unaffordable} row(s) not affordable, left pending" if unaffordable else ""),
-        markup=False,
-    )
 
 
 @main.command()
@@ -308,30 +292,7 @@ def status(
         sheet_name=sheet_name,
         advertiser_id=advertiser_id,
     )
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.status] = counts.get(row.status, 0) + 1
-    open_rows = [row for row in rows if row.status in ("pending", "rejected", "invalid")]
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "counts": counts,
-                    "rows": [
-                        {"row": r.number, "status": r.status, "message": r.message}
-                        for r in open_rows
-                    ],
-                },
-                indent=2,
-            )
-        )
-        return
-    console = _console()
-    console.print(_counts_table(counts, title=f"{sheet.name}: {len(rows)} row(s)"))
-    for row in open_rows[:50]:
-        console.print(f"row {row.number}: {row.status} — {row.message}", markup=False)
-    if len(open_rows) > 50:
-        console.print(f"... and {len(open_rows) - 50} more (see the results workbook)")
+    print_status(rows, console=_console(), as_json=as_json, title=sheet.name)
 
 
 @main.command()
@@ -351,29 +312,7 @@ def accounts(base_url: str, api_key_file: Path | None, as_json: bool) -> None:
         async with Client(base_url=base_url, api_key=key, timeout=60, concurrency=1) as client:
             return await preflight(client, Pacer(2.0))
 
-    found = asyncio.run(ask())
-    advertisers = found.accounts.names if found.accounts else {}
-    quota = found.quota
-    if as_json:
-        payload = {
-            "accounts": [{"advertiser_id": i, "name": name} for i, name in advertisers.items()],
-            "quota": None if quota is None else {**vars(quota), "left": quota.left},
-            "notes": list(found.notes),
-        }
-        click.echo(json.dumps(payload, indent=2))
-        return
-    console = _console()
-    table = Table(title="Connected TikTok advertisers")
-    table.add_column("advertiser_id")
-    table.add_column("name")
-    for advertiser, name in advertisers.items():
-        table.add_row(advertiser, name)
-    console.print(table)
-    if quota is not None:
-        used = f"{quota.used} of {quota.limit} calls used this month ({quota.tier})"
-        console.print(f"Quota: {used}; {quota.left} left")
-    for note in found.notes:
-        console.print(f"note: {note}", markup=False)
+    print_accounts(asyncio.run(ask()), console=_console(), as_json=as_json)
 
 
 @main.command()
@@ -431,58 +370,7 @@ def _command_line() -> str:
     return shlex.join(["bulkads", *sys.argv[1:]])
 
 
-def _counts_table(counts: dict[str, int], *, title: str) -> Table:
-    table = Table(title=title)
-    table.add_column("status")
-    table.add_column("rows", justify="right")
-    for name, count in counts.items():
-        if count:
-            table.add_row(name, str(count))
-    return table
-
-
 def _finish(report: Report, *, as_json: bool, title: str) -> None:
-    summary = report.summary
-    if as_json:
-        click.echo(json.dumps(_json_summary(report), indent=2))
-    else:
-        console = _console()
-        for note in report.notes:
-            console.print(f"note: {note}", markup=False)
-        console.print(_counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
-        if summary.calls_spent or summary.quota_left is not None:
-            left = "unknown" if summary.quota_left is None else summary.quota_left
-            console.print(f"Billable calls spent: {summary.calls_spent}; quota left: {left}")
-        if report.results_path:
-            console.print(f"Results: {report.results_path}", markup=False)
-    err = _console(stderr=True)
-    if report.halt is not None:
-        err.print(f"bulkads: halted: {report.halt}", markup=False)
-    elif report.exit_code == 3:
-        pending = summary.counts.get("pending", 0)
-        err.print(f"bulkads: {pending} row(s) pending: rerun the same command to resume")
+    console = _console()
+    print_report(report, console=console, err=_console(stderr=True), as_json=as_json, title=title)
     sys.exit(report.exit_code)
-
-
-def _json_summary(report: Report) -> dict[str, Any]:
-    summary = report.summary
-    return {
-        "exit_code": report.exit_code,
-        "counts": summary.counts,
-        "calls_spent": summary.calls_spent,
-        "planned_calls": report.planned_calls,
-        "quota_used": summary.quota_used,
-        "quota_left": summary.quota_left,
-        "results": str(report.results_path) if report.results_path else None,
-        "halted": str(report.halt) if report.halt else None,
-        "notes": list(report.notes),
-        "rows": [
-            {
-                "row": r.number,
-                "status": r.status,
-                "message": r.message,
-                "campaign_id": r.campaign_id or None,
-            }
-            for r in report.rows
-        ],
-    }

@@ -1,0 +1,136 @@
+"""What the commands print: the plan, the counts, the summary, JSON for scripts.
+
+Usage::
+
+    print_plan(console, plan, found, dry_run=False)
+    print_report(report, console=out, err=err, as_json=False, title="Run")
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from bulkads.plan import Plan
+from bulkads.preflight import Preflight
+from bulkads.results import RowResult
+from bulkads.runner import Report
+
+OPEN_STATUSES = ("pending", "rejected", "invalid")
+_LISTED = 50  # rows listed by `status` before "... and N more"
+
+
+def print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool) -> None:
+    for note in found.notes:
+        console.print(f"note: {note}", markup=False)
+    quota = found.quota
+    left = f"{quota.left} of {quota.limit} ({quota.tier})" if quota else "unknown"
+    unaffordable = sum(1 for d in plan.decisions.values() if d.status == "pending")
+    verb = "would send" if dry_run else "sending"
+    line = (
+        f"Plan: {verb} {len(plan.work)} row(s), {plan.calls} billable call(s); quota left: {left}"
+    )
+    if unaffordable:
+        line += f"; {unaffordable} row(s) not affordable, left pending"
+    console.print(line, markup=False)
+
+
+def counts_table(counts: Mapping[str, int], *, title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("status")
+    table.add_column("rows", justify="right")
+    for name, count in counts.items():
+        if count:
+            table.add_row(name, str(count))
+    return table
+
+
+def print_report(
+    report: Report, *, console: Console, err: Console, as_json: bool, title: str
+) -> None:
+    summary = report.summary
+    if as_json:
+        _print_json(console, json_summary(report))
+    else:
+        for note in report.notes:
+            console.print(f"note: {note}", markup=False)
+        console.print(counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
+        if summary.calls_spent or summary.quota_left is not None:
+            left = "unknown" if summary.quota_left is None else summary.quota_left
+            console.print(f"Billable calls spent: {summary.calls_spent}; quota left: {left}")
+        if report.results_path:
+            console.print(f"Results: {report.results_path}", markup=False)
+    if report.halt is not None:
+        err.print(f"bulkads: halted: {report.halt}", markup=False)
+    elif report.exit_code == 3:
+        pending = summary.counts.get("pending", 0)
+        err.print(f"bulkads: {pending} row(s) pending: rerun the same command to resume")
+
+
+def json_summary(report: Report) -> dict[str, Any]:
+    summary = report.summary
+    return {
+        "exit_code": report.exit_code,
+        "counts": summary.counts,
+        "calls_spent": summary.calls_spent,
+        "planned_calls": report.planned_calls,
+        "quota_used": summary.quota_used,
+        "quota_left": summary.quota_left,
+        "results": str(report.results_path) if report.results_path else None,
+        "halted": str(report.halt) if report.halt else None,
+        "notes": list(report.notes),
+        "rows": [_row_json(row) | {"campaign_id": row.campaign_id or None} for row in report.rows],
+    }
+
+
+def print_status(rows: Sequence[RowResult], *, console: Console, as_json: bool, title: str) -> None:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    open_rows = [row for row in rows if row.status in OPEN_STATUSES]
+    if as_json:
+        payload = {"counts": counts, "rows": [_row_json(row) for row in open_rows]}
+        _print_json(console, payload)
+        return
+    console.print(counts_table(counts, title=f"{title}: {len(rows)} row(s)"))
+    for row in open_rows[:_LISTED]:
+        console.print(f"row {row.number}: {row.status} — {row.message}", markup=False)
+    if len(open_rows) > _LISTED:
+        console.print(f"... and {len(open_rows) - _LISTED} more (see the results workbook)")
+
+
+def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None:
+    advertisers = found.accounts.names if found.accounts else {}
+    quota = found.quota
+    if as_json:
+        payload = {
+            "accounts": [{"advertiser_id": i, "name": name} for i, name in advertisers.items()],
+            "quota": None if quota is None else {**vars(quota), "left": quota.left},
+            "notes": list(found.notes),
+        }
+        _print_json(console, payload)
+        return
+    table = Table(title="Connected TikTok advertisers")
+    table.add_column("advertiser_id")
+    table.add_column("name")
+    for advertiser, name in advertisers.items():
+        table.add_row(advertiser, name)
+    console.print(table)
+    if quota is not None:
+        used = f"{quota.used} of {quota.limit} calls used this month ({quota.tier})"
+        console.print(f"Quota: {used}; {quota.left} left")
+    for note in found.notes:
+        console.print(f"note: {note}", markup=False)
+
+
+def _print_json(console: Console, payload: Mapping[str, Any]) -> None:
+    """Plain JSON, never wrapped or highlighted, for scripts to parse."""
+    console.out(json.dumps(payload, indent=2, ensure_ascii=False), highlight=False)
+
+
+def _row_json(row: RowResult) -> dict[str, Any]:
+    return {"row": row.number, "status": row.status, "message": row.message}
