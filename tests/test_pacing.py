@@ -1,0 +1,142 @@
+"""CONTRACT §4 rate: never more than --rate requests in any one-second window, no burst.
+
+The pacer's clock and sleep are injected, so these tests are exact and never sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import math
+import random
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bulkads.pacing import Pacer
+
+T = TypeVar("T")
+
+
+class FakeTime:
+    """Virtual time: sleepers wake in time order, and the clock jumps to each wake-up.
+
+    `run` drives a coroutine: whenever every task is blocked, the earliest sleeper is
+    woken and the clock set to its time, so concurrent sleeps overlap as real ones do.
+    """
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        future = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (self.now + max(seconds, 0.0), next(self._order), future))
+        await future
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        async def drive() -> T:
+            task = asyncio.ensure_future(coroutine)
+            while not task.done():
+                for _ in range(50):  # let every runnable task reach its next sleep
+                    await asyncio.sleep(0)
+                if self._sleepers:
+                    when, _, future = heapq.heappop(self._sleepers)
+                    self.now = max(self.now, when)
+                    future.set_result(None)
+            return task.result()
+
+        return asyncio.run(drive())
+
+
+def most_in_window(times: list[float], window: float) -> int:
+    """The most send times in any half-open window [t, t + window)."""
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+async def send_all(
+    pacer: Pacer, time: FakeTime, count: int, workers: int, work: list[float]
+) -> list[float]:
+    sent: list[float] = []
+    jobs = iter(range(count))
+
+    async def worker() -> None:
+        for job in jobs:
+            await pacer.acquire()
+            sent.append(time.clock())
+            await time.sleep(work[job % len(work)])  # the call, the journal, ...
+
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    return sorted(sent)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rate=st.floats(min_value=0.2, max_value=60),
+    count=st.integers(min_value=1, max_value=150),
+    workers=st.integers(min_value=1, max_value=12),
+    work=st.lists(st.floats(min_value=0, max_value=3), min_size=1, max_size=20),
+)
+def test_no_window_ever_holds_more_than_the_rate(
+    rate: float, count: int, workers: int, work: list[float]
+) -> None:
+    time = FakeTime()
+    pacer = Pacer(rate, clock=time.clock, sleep=time.sleep)
+    sent = time.run(send_all(pacer, time, count, workers, work))
+    assert len(sent) == count
+    window = max(1.0, 1 / rate)
+    assert most_in_window(sent, window) <= max(1, math.floor(rate))
+
+
+def test_a_busy_pacer_runs_close_to_the_rate_without_a_burst_at_start() -> None:
+    time = FakeTime()
+    pacer = Pacer(20, clock=time.clock, sleep=time.sleep)
+    sent = time.run(send_all(pacer, time, 400, 8, [0.0]))
+    elapsed = sent[-1] - sent[0]
+    assert 399 / elapsed > 0.95 * 20
+    assert sent[1] - sent[0] >= 0.9 / 20  # evenly spaced from the first request on
+
+
+def test_a_late_wake_up_is_made_up_without_breaking_the_window() -> None:
+    time = FakeTime()
+    pacer = Pacer(10, clock=time.clock, sleep=time.sleep)
+    rng = random.Random(4)
+    jitter = [rng.uniform(0, 0.3) for _ in range(50)]
+    sent = time.run(send_all(pacer, time, 300, 6, jitter))
+    assert most_in_window(sent, 1.0) <= 10
+    assert 299 / (sent[-1] - sent[0]) > 0.9 * 10
+
+
+def test_after_a_429_the_rate_is_halved_for_a_while() -> None:
+    time = FakeTime()
+    pacer = Pacer(10, slow_for=60, clock=time.clock, sleep=time.sleep)
+
+    async def both() -> tuple[list[float], list[float]]:
+        pacer.slow_down()
+        slow = await send_all(pacer, time, 40, 4, [0.0])
+        await time.sleep(61)
+        assert not pacer.slowed
+        return slow, await send_all(pacer, time, 40, 4, [0.0])
+
+    slow, fast = time.run(both())
+    assert most_in_window(slow, 1.0) <= 5
+    assert most_in_window(fast, 1.0) == 10
+
+
+def test_a_fractional_rate_never_rounds_up() -> None:
+    time = FakeTime()
+    pacer = Pacer(2.5, clock=time.clock, sleep=time.sleep)
+    sent = time.run(send_all(pacer, time, 30, 4, [0.0]))
+    assert most_in_window(sent, 1.0) <= 2
