@@ -12,6 +12,7 @@ Free calls never spend quota; they still go through the pacer (the rate counts t
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,11 +40,13 @@ class Preflight:
 async def preflight(client: Client, pacer: Pacer) -> Preflight:
     """Ask both free tools; raise for a refused key, a wrong URL or no network at all."""
     notes: list[str] = []
-    usage = await _ask(client, pacer, "get_usage_status", {})
+    usage, listing = await asyncio.gather(
+        _ask(client, pacer, "get_usage_status", {}),
+        _ask(client, pacer, "list_connected_accounts", {"platform": "tiktok_ads"}),
+    )
     quota = usage.quota if usage.verdict is Verdict.DONE else None
     if quota is None:
         notes.append(f"the quota left is unknown ({_why(usage)}); going on without it")
-    listing = await _ask(client, pacer, "list_connected_accounts", {"platform": "tiktok_ads"})
     accounts = parse_accounts(listing.data or {}) if listing.verdict is Verdict.DONE else None
     if accounts is None:
         notes.append(f"the connected advertisers are unknown ({_why(listing)}); not checked")

@@ -157,7 +157,7 @@ async def run_async(
             if on_plan is not None:
                 on_plan(plan, found)
             if config.dry_run:
-                return _dry_report(sheet, checked, plan, found, config, started)
+                return _dry_report(sheet, checked, plan, found, journal, config.command, started)
             engine = await _send(
                 config, client, journal, pacer, plan, budget, found.quota, progress
             )
@@ -335,17 +335,20 @@ def _dry_report(
     checked: Sequence[CheckedRow],
     plan: Plan,
     found: Preflight,
-    config: RunConfig,
+    journal: Journal,
+    command: str,
     started: datetime,
 ) -> Report:
-    rows = build_rows(checked, plan, {}, {}, None)
-    rows = tuple(row if row.number in plan.decisions else _as_planned(row) for row in rows)
-    summary = _summary(rows, command=config.command, started=started, calls=0, quota=found.quota)
+    """The plan as a report: rows that would be sent are `valid`, with their cost."""
+    costs = {item.number: item.cost for item in plan.work}
+    rows = tuple(
+        replace(row, status="valid", message=f"would be sent: {costs[row.number]} billable call(s)")
+        if row.number in costs
+        else row
+        for row in build_rows(checked, plan, journal.rows(), journal.steps(), None)
+    )
+    summary = _summary(rows, command=command, started=started, calls=0, quota=found.quota)
     return Report(rows, summary, None, None, plan.calls, (*sheet.warnings, *found.notes))
-
-
-def _as_planned(row: RowResult) -> RowResult:
-    return replace(row, status="pending", message="would be sent")
 
 
 def _text(value: object) -> str:

@@ -125,9 +125,23 @@ def test_dry_run_prints_the_plan_and_spends_nothing(tmp_path: Path) -> None:
         result = bulkads("run", "launch.csv", "--dry-run", cwd=tmp_path, url=url)
         billable = sandbox.calls(tool=BILLABLE)
     assert not billable
+    assert result.returncode == 0  # a clean plan: nothing invalid, everything affordable
     assert "would send 3 row(s), 3 billable call(s)" in result.stderr
     assert "quota left: 3000" in result.stderr
     assert not (tmp_path / "launch.results.xlsx").exists()
+
+
+def test_dry_run_exits_3_when_the_quota_cannot_cover_the_plan(tmp_path: Path) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(3)])
+    with served() as (sandbox, url):
+        result = bulkads(
+            "run", "launch.csv", "--dry-run", "--max-calls", "2", "--json", cwd=tmp_path, url=url
+        )
+        assert not sandbox.calls(tool=BILLABLE)
+    summary = json.loads(result.stdout)
+    assert result.returncode == 3
+    assert summary["counts"]["valid"] == 2 and summary["counts"]["pending"] == 1
+    assert summary["rows"][0]["message"] == "would be sent: 1 billable call(s)"
 
 
 def test_status_shows_the_journal_without_sending(tmp_path: Path) -> None:
