@@ -188,6 +188,8 @@ class Engine:
             row.status, row.message = "created", _created_message(row.produced)
         elif row.status == "pending" and not row.message:
             row.message = _pending_message(None, self.halt)
+        if item.warning:
+            row.message = f"{row.message}; warning: {item.warning}"
         self._journal.finish_row(
             item.fingerprint, status=row.status, message=row.message, ids=_public(row.produced)
         )
@@ -210,6 +212,9 @@ class Engine:
         record = self._journal.plan_step(item.fingerprint, tool, body)
         outcome, replayed = await self._send(item, record.tool, record.body, record.idempotency_key)
         if outcome is None or outcome.verdict in _UNFINISHED:
+            if outcome is not None and outcome.verdict is not Verdict.RETRY:
+                # A 401/402/404 means the call was not carried out: not "sent, unknown".
+                self._record(item, tool, "planned", outcome)
             row.message = _pending_message(outcome, self.halt)
             return False, False
         if outcome.verdict is Verdict.DONE:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,6 +62,7 @@ class Work:
     arguments: dict[str, Any]
     steps: tuple[str, ...]
     restart: tuple[str, ...] = ()  # steps to plan afresh with new keys (a stale bundle)
+    warning: str = ""  # said in the row's message whatever the outcome
 
     @property
     def cost(self) -> int:
@@ -163,13 +164,13 @@ def make_plan(
 ) -> Plan:
     """Decide every row: not sent (with why) or sent with its remaining steps, within budget."""
     present = {row.fingerprint for row in rows}
-    created_at_number = _created_by_number(facts.journal_rows)
+    earlier_by_number = _by_number(facts.journal_rows)
     decisions: dict[int, Decision] = {}
     work: list[Work] = []
     reopen: list[str] = []
     left = budget
     for row in rows:
-        decision, item = _decide(row, facts, present, created_at_number, now)
+        decision, item = _decide(row, facts, present, earlier_by_number, now)
         if decision is not None:
             decisions[row.number] = decision
             continue
@@ -191,7 +192,7 @@ def _decide(
     row: CheckedRow,
     facts: Facts,
     present: set[str],
-    created_at_number: Mapping[int, list[RowRecord]],
+    earlier_by_number: Mapping[int, list[RowRecord]],
     now: datetime,
 ) -> tuple[Decision | None, Work | None]:
     if row.number in facts.created_earlier:
@@ -212,15 +213,43 @@ def _decide(
         return Decision("rejected", message), None
     if record is not None and record.status == "rejected":  # --retry-rejected: all afresh
         return None, _work(row, {}, now)
-    for earlier in created_at_number.get(row.number, []):
-        if earlier.fingerprint != row.fingerprint and earlier.fingerprint not in present:
-            campaign = earlier.ids.get("campaign_id", "?")
+    earlier = [
+        version
+        for version in earlier_by_number.get(row.number, [])
+        if version.fingerprint != row.fingerprint and version.fingerprint not in present
+    ]
+    changed = _changed(earlier)
+    if changed is not None:
+        return changed, None
+    work = _work(row, facts.journal_steps.get(row.fingerprint, {}), now)
+    if any(_unconfirmed(facts, version) for version in earlier):
+        work = replace(work, warning=UNCONFIRMED)
+    return None, work
+
+
+UNCONFIRMED = (
+    "this row was edited after its earlier values were sent without an answer; if "
+    "TikTok Ads Manager shows that campaign, the earlier one exists too"
+)
+
+
+def _changed(earlier: Sequence[RowRecord]) -> Decision | None:
+    """A row edited after an earlier version of it was created is not created again."""
+    for version in earlier:
+        if version.status == "created":
+            campaign = version.ids.get("campaign_id", "?")
             message = (
                 f"changed after creation: this row was created as campaign {campaign} from other "
                 "values; it is not created again (add a new row for a new campaign)"
             )
-            return Decision("rejected", message), None
-    return None, _work(row, facts.journal_steps.get(row.fingerprint, {}), now)
+            return Decision("rejected", message)
+    return None
+
+
+def _unconfirmed(facts: Facts, version: RowRecord) -> bool:
+    """Whether an earlier version's create went out and no answer settled it."""
+    create = facts.journal_steps.get(version.fingerprint, {}).get(CREATE)
+    return create is not None and create.status == "sent" and create.attempts > 0
 
 
 def _work(row: CheckedRow, journaled: Mapping[str, StepRecord], now: datetime) -> Work:
@@ -248,11 +277,10 @@ def _step_done(journaled: Mapping[str, StepRecord], tool: str) -> bool:
     return step is not None and step.status == "done"
 
 
-def _created_by_number(journal_rows: Mapping[str, RowRecord]) -> dict[int, list[RowRecord]]:
+def _by_number(journal_rows: Mapping[str, RowRecord]) -> dict[int, list[RowRecord]]:
     found: dict[int, list[RowRecord]] = {}
     for record in journal_rows.values():
-        if record.status == "created":
-            found.setdefault(record.row_number, []).append(record)
+        found.setdefault(record.row_number, []).append(record)
     return found
 
 

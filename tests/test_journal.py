@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import shutil
@@ -223,3 +224,36 @@ def test_the_journal_survives_in_its_folder_only(tmp_path: Path) -> None:
     dump = "\n".join(db.iterdump())
     assert SOLO_KEY not in dump  # the key is never journaled
     shutil.rmtree(tmp_path)
+
+
+def test_a_row_changed_while_its_create_is_unconfirmed_gets_a_new_key_and_a_warning(
+    tmp_path: Path,
+) -> None:
+    sheet = tmp_path / "launch.csv"
+    write_csv(sheet, [campaign_row(1)])
+    with served(replace(QUICK, drop_rate=1.0)) as (sandbox, url):
+        lost = runner.run(config_for(sheet, url, max_attempts=1))  # sent; the answer was lost
+        write_csv(sheet, [campaign_row(1, ad_text="Edited after the lost answer")])
+        sandbox.config = replace(sandbox.config, drop_rate=0.0)
+        edited = runner.run(config_for(sheet, url))
+    assert edited.rows[0].status == "created"
+    assert edited.rows[0].idempotency_key != lost.rows[0].idempotency_key
+    assert "earlier one exists too" in edited.rows[0].message
+
+
+def test_a_row_halted_by_the_quota_can_be_edited_and_sent(tmp_path: Path) -> None:
+    sheet = tmp_path / "launch.csv"
+    write_csv(sheet, [campaign_row(1)])
+    with served(replace(QUICK, quota_limit=5)) as (sandbox, url):
+        sandbox.set_quota(SOLO_KEY, limit=5, used=0)
+        config = config_for(sheet, url)
+
+        def spend(plan: object, found: object) -> None:
+            sandbox.set_quota(SOLO_KEY, limit=5, used=5)
+
+        halted = asyncio.run(runner.run_async(config, on_plan=spend))
+        assert halted.rows[0].status == "pending"
+        write_csv(sheet, [campaign_row(1, ad_text="Edited while waiting for quota")])
+        sandbox.set_quota(SOLO_KEY, limit=50, used=5)
+        sent = runner.run(config)
+    assert sent.rows[0].status == "created"  # a 402 is a known "not done", not a lost answer
