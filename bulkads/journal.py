@@ -55,6 +55,10 @@ CREATE TABLE IF NOT EXISTS steps (
     finished_at     TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (fingerprint, tool)
 );
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS runs (
     id          INTEGER PRIMARY KEY,
     command     TEXT NOT NULL,
@@ -258,6 +262,13 @@ class Journal:
         """Make a rejected row sendable again (`--retry-rejected`): every step afresh, new keys."""
         self._write("DELETE FROM steps WHERE fingerprint = ?", (fingerprint,))
         self.finish_row(fingerprint, status="pending", message="", ids={})
+
+    def meta(self, key: str) -> str | None:
+        row = self._query("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
     def start_run(self, command: str) -> int:
         cursor = self._write(

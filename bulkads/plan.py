@@ -198,14 +198,14 @@ def _decide(
     if row.number in facts.created_earlier:
         ids = facts.created_earlier[row.number]
         return Decision("created", "created earlier (campaign_id in the sheet)", ids=ids), None
+    record = facts.journal_rows.get(row.fingerprint)
+    if record is not None and record.status == "created":  # whatever the rules say today
+        message = record.message or "created in an earlier run"
+        return Decision("created", message, ids=record.ids), None
     issues = (*row.issues, *account_issues(row.arguments, facts.accounts))
     if any(issue.severity == "error" for issue in issues):
         errors = [i.message for i in issues if i.severity == "error"]
         return Decision("invalid", "; ".join(errors), tuple(issues)), None
-    record = facts.journal_rows.get(row.fingerprint)
-    if record is not None and record.status == "created":
-        message = record.message or "created in an earlier run"
-        return Decision("created", message, ids=record.ids), None
     if record is not None and record.status == "rejected" and not facts.retry_rejected:
         message = (
             f"{record.message} (not sent again unchanged: fix the row, or pass --retry-rejected)"

@@ -37,16 +37,25 @@ class Preflight:
     notes: tuple[str, ...] = field(default=())
 
 
-async def preflight(client: Client, pacer: Pacer) -> Preflight:
-    """Ask both free tools; raise for a refused key, a wrong URL or no network at all."""
-    notes: list[str] = []
+async def preflight(client: Client, pacer: Pacer, *, accounts: bool = True) -> Preflight:
+    """Ask the free tools (the accounts only when `accounts`); raise for a refused key, a
+    wrong URL or no network at all."""
+    if not accounts:
+        return _read(await _ask(client, pacer, "get_usage_status", {}), None)
     usage, listing = await asyncio.gather(
         _ask(client, pacer, "get_usage_status", {}),
         _ask(client, pacer, "list_connected_accounts", {"platform": "tiktok_ads"}),
     )
+    return _read(usage, listing)
+
+
+def _read(usage: Outcome, listing: Outcome | None) -> Preflight:
+    notes: list[str] = []
     quota = usage.quota if usage.verdict is Verdict.DONE else None
     if quota is None:
         notes.append(f"the quota left is unknown ({_why(usage)}); going on without it")
+    if listing is None:
+        return Preflight(quota, None, tuple(notes))
     accounts = parse_accounts(listing.data or {}) if listing.verdict is Verdict.DONE else None
     if accounts is None:
         notes.append(f"the connected advertisers are unknown ({_why(listing)}); not checked")

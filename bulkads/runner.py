@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import signal
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -140,8 +141,10 @@ async def run_async(
             timeout=config.timeout,
             concurrency=config.concurrency,
         ) as client:
+            # A resume with nothing left to send need not ask for the accounts.
+            anything = make_plan(checked, facts_from(sheet, journal), budget=None, now=started)
             try:
-                found = await preflight(client, pacer)
+                found = await preflight(client, pacer, accounts=bool(anything.work))
             except (Halted, ApiConfigError) as halt:
                 # Nothing was spent; the results still say what each row is waiting for.
                 plan = make_plan(checked, facts_from(sheet, journal), budget=None, now=started)
@@ -165,7 +168,7 @@ async def run_async(
         calls = engine.stats.calls_spent
         rows = build_rows(checked, plan, journal.rows(), journal.steps(), engine.halt)
         summary = _summary(rows, command=config.command, started=started, calls=calls, quota=quota)
-    write_results(config.results, sheet, rows, summary)
+        _write_unless_unchanged(config.results, journal, sheet, rows, summary)
     notes = (*sheet.warnings, *found.notes)
     return Report(rows, summary, config.results, engine.halt, plan.calls, notes)
 
@@ -211,6 +214,30 @@ async def _send(
         quota_limit=quota.limit if quota else None,
     )
     return engine
+
+
+def _write_unless_unchanged(
+    path: Path, journal: Journal, sheet: Sheet, rows: Sequence[RowResult], summary: Summary
+) -> None:
+    """Write the results, unless the file on disk already holds exactly these rows.
+
+    A resume that changes nothing (the common "is it done?" rerun) then costs no
+    workbook rewrite; a file edited or replaced since is written again.
+    """
+    digest = hashlib.sha256(repr((sheet.columns, sheet.rows, rows)).encode()).hexdigest()
+    stamp = _stamp(path)
+    if stamp is not None and journal.meta("results") == f"{digest} {stamp}":
+        return
+    write_results(path, sheet, rows, summary)
+    journal.set_meta("results", f"{digest} {_stamp(path)}")
+
+
+def _stamp(path: Path) -> str | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return f"{path.resolve()} {found.st_size} {found.st_mtime_ns}"
 
 
 def _budget(quota: Quota | None, max_calls: int | None) -> int | None:

@@ -257,3 +257,23 @@ def test_a_row_halted_by_the_quota_can_be_edited_and_sent(tmp_path: Path) -> Non
         sandbox.set_quota(SOLO_KEY, limit=50, used=5)
         sent = runner.run(config)
     assert sent.rows[0].status == "created"  # a 402 is a known "not done", not a lost answer
+
+
+def test_a_rerun_that_changes_nothing_keeps_the_results_file_and_rewrites_a_touched_one(
+    tmp_path: Path,
+) -> None:
+    sheet = write_csv(tmp_path / "launch.csv", [campaign_row(1), campaign_row(2)])
+    results = tmp_path / "launch.results.xlsx"
+    with served() as (_, url):
+        runner.run(config_for(sheet, url))
+        first = results.stat().st_mtime_ns
+        runner.run(config_for(sheet, url))
+        assert results.stat().st_mtime_ns == first  # same rows: not rewritten
+        results.unlink()
+        runner.run(config_for(sheet, url))
+        assert results.exists()  # gone: written again
+        rows = [campaign_row(1), {**campaign_row(2), "Notes": "a new column"}]
+        write_csv(sheet, rows)
+        runner.run(config_for(sheet, url))
+    header = [c.value for c in openpyxl.load_workbook(results)["Results"][1]]
+    assert "Notes" in header  # the sheet changed: written again
