@@ -85,7 +85,8 @@ class _RowRun:
     """The state of one row while its steps are sent."""
 
     item: Work
-    produced: dict[str, Any] = field(default_factory=dict)
+    produced: dict[str, Any] = field(default_factory=dict)  # IDs the finished steps gave
+    done: list[str] = field(default_factory=list)  # the finished steps
     status: RowState = "pending"
     message: str = ""
 
@@ -152,16 +153,8 @@ class Engine:
             )
 
     async def _row(self, item: Work) -> None:
-        args = item.arguments
-        if self._no_advertiser_blocked and "advertiser_id" not in args:
-            # The API asked for an advertiser: do not pay to hear it again.
-            message = (
-                "not sent: the API needs an advertiser_id for this key; set advertiser_id "
-                f"to one of: {self._no_advertiser_blocked}"
-            )
-            self._journal.ensure_row(item.fingerprint, item.number)
-            self._journal.finish_row(item.fingerprint, status="rejected", message=message, ids={})
-            self._listener.row_finished(item.number, "rejected", message)
+        if self._no_advertiser_blocked and "advertiser_id" not in item.arguments:
+            self._skip_without_advertiser(item)
             return
         if not self._budget.reserve(item.cost):
             message = "not sent: the quota left or --max-calls does not cover this row's calls"
@@ -170,40 +163,52 @@ class Engine:
         self._journal.ensure_row(item.fingerprint, item.number)
         if item.restart:
             self._journal.forget_steps(item.fingerprint, item.restart)
-        row = _RowRun(item, produced=self._produced(item))
-        unspent = item.cost
+        row = self._resume(item)
+        billed = 0
         for tool in item.steps:
             if self.stopped:
                 break
-            done, billed = await self._step(row, tool)
-            unspent -= 1
-            if billed:
+            done, was_billed = await self._step(row, tool)
+            if was_billed:
                 self._budget.spend()
-            else:
-                self._budget.release(1)
+                billed += 1
             if not done:
                 break
-        self._budget.release(unspent)
-        if CREATE in row.produced["_done"]:
+        self._budget.release(item.cost - billed)  # what this row reserved and did not spend
+        self._finish(row)
+
+    def _finish(self, row: _RowRun) -> None:
+        item = row.item
+        if CREATE in row.done:
             row.status, row.message = "created", _created_message(row.produced)
         elif row.status == "pending" and not row.message:
             row.message = _pending_message(None, self.halt)
         if item.warning:
             row.message = f"{row.message}; warning: {item.warning}"
         self._journal.finish_row(
-            item.fingerprint, status=row.status, message=row.message, ids=_public(row.produced)
+            item.fingerprint, status=row.status, message=row.message, ids=row.produced
         )
         self._listener.row_finished(item.number, row.status, row.message)
 
-    def _produced(self, item: Work) -> dict[str, Any]:
-        """What the row's finished steps produced (from earlier runs too)."""
-        produced: dict[str, Any] = {"_done": []}
+    def _skip_without_advertiser(self, item: Work) -> None:
+        """The API asked for an advertiser: do not pay to hear it again."""
+        message = (
+            "not sent: the API needs an advertiser_id for this key; set advertiser_id "
+            f"to one of: {self._no_advertiser_blocked}"
+        )
+        self._journal.ensure_row(item.fingerprint, item.number)
+        self._journal.finish_row(item.fingerprint, status="rejected", message=message, ids={})
+        self._listener.row_finished(item.number, "rejected", message)
+
+    def _resume(self, item: Work) -> _RowRun:
+        """The row as its finished steps (from earlier runs too) left it."""
+        row = _RowRun(item)
         for tool in steps_for(item.arguments):
             step = self._journal.step(item.fingerprint, tool)
             if step is not None and step.status == "done":
-                produced.update(step.ids)
-                produced["_done"].append(tool)
-        return produced
+                row.produced.update(step.ids)
+                row.done.append(tool)
+        return row
 
     async def _step(self, row: _RowRun, tool: str) -> tuple[bool, bool]:
         """Send one step; (done, billed)."""
@@ -237,7 +242,7 @@ class Engine:
             return False
         self._record(row.item, tool, "done", outcome, ids)
         row.produced.update(ids)
-        row.produced["_done"].append(tool)
+        row.done.append(tool)
         if outcome.quota_exhausted:
             self.stop(_quota_error(outcome))
         return True
@@ -359,7 +364,3 @@ def _pending_message(outcome: Outcome | None, halt: BulkadsError | None) -> str:
 
 def _created_message(produced: dict[str, Any]) -> str:
     return f"created (paused) as campaign {produced.get('campaign_id', '?')}"
-
-
-def _public(produced: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in produced.items() if not key.startswith("_")}

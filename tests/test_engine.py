@@ -61,15 +61,18 @@ async def scripted(reply: Reply) -> AsyncIterator[str]:
 
 async def send(url: str, key: str, items: list[Work], journal_path: Path) -> tuple[Engine, Journal]:
     journal = Journal.open(journal_path)
+    budget = Budget(100)
     async with Client(base_url=url, api_key=Secret(key), timeout=5, concurrency=1) as client:
         engine = Engine(
             client=client,
             journal=journal,
             pacer=Pacer(100.0),
-            budget=Budget(None),
+            budget=budget,
             settings=EngineSettings(concurrency=1, backoff_base=0.001, backoff_cap=0.01),
         )
         await engine.run(items)
+    assert budget.reserved == 0  # every reservation was spent or given back
+    assert budget.left == 100 - engine.stats.calls_spent
     return engine, journal
 
 
