@@ -291,6 +291,8 @@ def build_rows(
             issues, ids = decision.issues or row.issues, dict(decision.ids)
         elif record is not None:
             status, message, issues, ids = record.status, record.message, row.issues, record.ids
+            if status == "pending" and not message:  # the run was killed mid-row
+                message = _unfinished(row, journal_steps.get(row.fingerprint, {}))
         else:
             status, issues, ids = "pending", row.issues, {}
             message = f"not sent: {halt}" if halt else "not sent yet"
@@ -330,6 +332,15 @@ def _row_result(
         attempts=sum(step.attempts for step in ordered),
         response=last.answer if last else "",
         finished_at=record.finished_at if record else "",
+    )
+
+
+def _unfinished(row: CheckedRow, steps: Mapping[str, StepRecord]) -> str:
+    tools = steps_for(row.arguments)
+    done = sum(1 for tool in tools if tool in steps and steps[tool].status == "done")
+    return (
+        f"started, not finished ({done} of {len(tools)} calls done; a call in flight is "
+        "resent with its key): rerun to resume"
     )
 
 
