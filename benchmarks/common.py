@@ -14,7 +14,6 @@ text cells in the xlsx; a share of the rows (default 5%) carries one mistake.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import os
 import platform
@@ -22,7 +21,6 @@ import random
 import re
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -327,36 +325,10 @@ def run_child(
 @contextmanager
 def served(sandbox: Any) -> Iterator[str]:
     """Serve a `bulkads.sandbox.Sandbox` on 127.0.0.1 on its own loop in a thread."""
-    from bulkads.sandbox import serve
+    from bulkads.sandbox import serve_in_thread
 
-    loop = asyncio.new_event_loop()
-    ready, box = threading.Event(), {}
-    stop = asyncio.Event()
-
-    async def main() -> None:
-        async with serve(sandbox) as base_url:
-            box["url"] = base_url
-            ready.set()
-            await stop.wait()
-
-    def target() -> None:
-        try:
-            loop.run_until_complete(main())
-        except BaseException as exc:
-            box["error"] = exc
-            ready.set()
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    ready.wait(10)
-    if "error" in box:
-        raise box["error"]
-    try:
-        yield box["url"]
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
-        loop.close()
+    with serve_in_thread(sandbox) as base_url:
+        yield base_url
 
 
 def machine_note() -> str:

@@ -6,16 +6,14 @@ under test (the CLI, `bulkads.run`, a subprocess) owns its loop as users' code d
 
 from __future__ import annotations
 
-import asyncio
 import csv
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from bulkads.config import RunConfig, Secret, default_journal_path, default_results_path
-from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig, serve
+from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig, serve_in_thread
 
 QUICK = SandboxConfig(latency=(0.0, 0.005), seed=7)
 
@@ -72,32 +70,5 @@ def config_for(sheet: Path, base_url: str, *, key: str = SOLO_KEY, **options: An
 def served(config: SandboxConfig = QUICK) -> Iterator[tuple[Sandbox, str]]:
     """The sandbox on a real loopback socket, on its own loop in a thread."""
     sandbox = Sandbox(config)
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()
-    box: dict[str, Any] = {}
-
-    async def main() -> None:
-        async with serve(sandbox) as base_url:
-            box["url"] = base_url
-            ready.set()
-            await stop.wait()
-
-    def target() -> None:
-        try:
-            loop.run_until_complete(main())
-        except BaseException as exc:  # surfaced to the test below
-            box["error"] = exc
-            ready.set()
-
-    thread = threading.Thread(target=target, daemon=True)
-    thread.start()
-    ready.wait(10)
-    if "error" in box:
-        raise box["error"]
-    try:
-        yield sandbox, box["url"]
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
-        loop.close()
+    with serve_in_thread(sandbox) as base_url:
+        yield sandbox, base_url

@@ -26,6 +26,7 @@ from bulkads.sandbox.app import create_app, serve
 from bulkads.sandbox.config import SandboxConfig
 from bulkads.sandbox.ledger import Call, Created, Ledger
 from bulkads.sandbox.state import Clock, Sandbox
+from bulkads.sandbox.thread import serve_in_thread
 
 __all__ = [
     "AGENCY_ADVERTISERS",
@@ -42,4 +43,5 @@ __all__ = [
     "create_app",
     "library_image_ids",
     "serve",
+    "serve_in_thread",
 ]
