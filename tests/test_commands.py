@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from runs import QUICK, campaign_row, served, write_csv
 
-from bulkads.sandbox import AGENCY_ADVERTISERS, AGENCY_KEY, SOLO_KEY
+from bulkads.sandbox import AGENCY_ADVERTISERS, AGENCY_KEY, SOLO_KEY, Sandbox
 
 BILLABLE = "create_tiktok_campaign"
 
@@ -202,34 +202,27 @@ def test_an_api_key_file_is_used(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
+def start_run(cwd: Path, url: str, *options: str) -> subprocess.Popen[str]:
+    """`bulkads run launch.csv` in the background, as a user's terminal would run it."""
+    env = {**os.environ, "ADSPIRER_API_KEY": SOLO_KEY}
+    command = [sys.executable, "-m", "bulkads", "run", "launch.csv", "--base-url", url, *options]
+    return subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_for_creates(sandbox: Sandbox, count: int) -> None:
+    deadline = time.monotonic() + 30
+    while len(sandbox.calls(tool=BILLABLE)) < count:
+        assert time.monotonic() < deadline, "the run sent nothing"
+        time.sleep(0.01)
+
+
 def test_ctrl_c_stops_sending_writes_results_and_a_rerun_resumes(tmp_path: Path) -> None:
     write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(12)])
-    env = {**os.environ, "ADSPIRER_API_KEY": SOLO_KEY}
     with served(replace(QUICK, latency=(0.3, 0.3))) as (sandbox, url):
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bulkads",
-                "run",
-                "launch.csv",
-                "--base-url",
-                url,
-                "--concurrency",
-                "2",
-                "--rate",
-                "50",
-            ],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 30
-        while len(sandbox.calls(tool=BILLABLE)) < 2:
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        process = start_run(tmp_path, url, "--concurrency", "2", "--rate", "50")
+        wait_for_creates(sandbox, 2)
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
         assert process.returncode == 3, err
@@ -246,35 +239,15 @@ def test_ctrl_c_stops_sending_writes_results_and_a_rerun_resumes(tmp_path: Path)
 
 def test_a_second_run_on_the_same_sheet_is_refused_while_the_first_runs(tmp_path: Path) -> None:
     write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(6)])
-    env = {**os.environ, "ADSPIRER_API_KEY": SOLO_KEY}
     with served(replace(QUICK, latency=(0.5, 0.5))) as (sandbox, url):
-        first = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bulkads",
-                "run",
-                "launch.csv",
-                "--base-url",
-                url,
-                "--concurrency",
-                "1",
-            ],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while not sandbox.calls(tool=BILLABLE):
-            assert time.monotonic() < deadline
-            time.sleep(0.01)
+        first = start_run(tmp_path, url, "--concurrency", "1")
+        wait_for_creates(sandbox, 1)
         second = bulkads("run", "launch.csv", "--base-url", url, cwd=tmp_path)
-        first.wait(60)
+        _, err = first.communicate(timeout=60)
         created = sandbox.created("campaign")
     assert second.returncode == 2
     assert "another `bulkads run`" in second.stderr
-    assert first.returncode == 0
+    assert first.returncode == 0, err
     assert len(created) == 6
 
 
