@@ -25,7 +25,6 @@ PREPARE = "validate_and_prepare_tiktok_assets"
 UPLOAD = "upload_tiktok_images"
 CARD = "create_tiktok_carousel_card"
 CREATE = "create_tiktok_campaign"
-BILLABLE_TOOLS = (PREPARE, UPLOAD, CARD, CREATE)
 STEP_COLUMNS = ("image_urls", "carousel_image_urls", "carousel_image_ids")
 # The ID each step must produce; an answer without it leaves the row rejected.
 PRODUCES = {PREPARE: "asset_bundle_id", UPLOAD: "image_ids", CARD: "card_id", CREATE: "campaign_id"}

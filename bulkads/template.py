@@ -38,21 +38,30 @@ _FIXED_DATE = datetime(2026, 1, 1)  # document properties: deterministic output
 _TEXT_KINDS = (Kind.ID, Kind.IDS)
 
 FORMAT_NOTES: tuple[tuple[str, str], ...] = (
-    ("Header", "Row 1 names the columns; case, spaces, _ and - are ignored "
-               "(Campaign Name = campaign_name). Unknown columns are copied to the results."),
+    (
+        "Header",
+        "Row 1 names the columns; case, spaces, _ and - are ignored "
+        "(Campaign Name = campaign_name). Unknown columns are copied to the results.",
+    ),
     ("Rows", "One campaign per row. Blank rows are skipped. Campaigns are created paused."),
     ("Empty cell", "The argument is left out: TikTok's default applies."),
-    ("Lists", "Several values in one cell: separated by commas, semicolons or new lines, "
-              'or a JSON array such as ["en", "es"].'),
+    (
+        "Lists",
+        "Several values in one cell: separated by commas, semicolons or new lines, "
+        'or a JSON array such as ["en", "es"].',
+    ),
     ("Booleans", "true/false, yes/no or 1/0."),
     ("Dates", "schedule_end_time: a date/time cell or text YYYY-MM-DD HH:MM[:SS], in the future."),
     ("Money", "A number of at least 1 in the account's currency; a currency sign is tolerated."),
-    ("IDs", "Keep ID columns formatted as text: a long ID typed as a number loses digits "
-            "and the row is refused."),
+    (
+        "IDs",
+        "Keep ID columns formatted as text: a long ID typed as a number loses digits "
+        "and the row is refused.",
+    ),
     ("Choices", "Case-insensitive; sent upper-case."),
     ("Creative", "Exactly one of: " + ", ".join(CREATIVE_COLUMNS) + "."),
     ("Check first", "bulkads validate SHEET checks every row and spends nothing."),
-)  # fmt: skip
+)
 
 
 def default_template_path(fmt: str = "xlsx") -> Path:
@@ -160,8 +169,9 @@ def _write_campaigns(workbook: Any, sheet: Any) -> None:
         sheet.set_column(col, col, _width(argument), column_format)
         sheet.write_string(0, col, argument.name, required if argument.required else header)
         note = header_note(argument)
-        sheet.write_comment(0, col, note, {"author": "bulkads", "x_scale": 3,
-                                           "y_scale": 1 + len(note) / 200})  # fmt: skip
+        sheet.write_comment(
+            0, col, note, {"author": "bulkads", "x_scale": 3, "y_scale": 1 + len(note) / 200}
+        )
         _write_example(sheet, col, argument, column_format)
         if argument.choices or argument.kind is Kind.BOOL:
             sheet.data_validation(1, col, LAST_ROW, col, _dropdown(argument, lists))
@@ -236,8 +246,13 @@ def _write_readme(workbook: Any, sheet: Any) -> None:
     for col, title in enumerate(README_HEADERS):
         sheet.write_string(0, col, title, bold)
     for row, argument in enumerate(ARGUMENTS, start=1):
-        cells = (argument.name, "yes" if argument.required else "", argument.kind.value,
-                 describe(argument), argument.help)  # fmt: skip
+        cells = (
+            argument.name,
+            "yes" if argument.required else "",
+            argument.kind.value,
+            describe(argument),
+            argument.help,
+        )
         for col, value in enumerate(cells):
             sheet.write_string(row, col, value)
     row = len(ARGUMENTS) + 2

@@ -69,16 +69,30 @@ SUMMARY = Summary(command="bulkads validate launch.xlsx", started="2028-01-01 10
 
 def launch_rows() -> list[RowResult]:
     return [
-        RowResult(number=2, status="created", message="", campaign_id="1800000000000000001",
-                  ad_group_id="1810000000000000001", ad_id="1820000000000000001",
-                  idempotency_key="0f8fad5b-d9cb-469f-a165-70867728950e", attempts=1,
-                  response="Campaign ID: 1800000000000000001", finished_at="2028-01-01 10:00:30"),
-        RowResult(number=3, status="invalid", message="ad_text: at most 100 characters (has 120)",
-                  issues=(Issue("ad_text", "ad_text: at most 100 characters (has 120)"),
-                          Issue("budget_daily", "budget_daily: under 50", "warning"),
-                          Issue("pixel_id", "pixel_id: required for objective CONVERSIONS"))),
+        RowResult(
+            number=2,
+            status="created",
+            message="",
+            campaign_id="1800000000000000001",
+            ad_group_id="1810000000000000001",
+            ad_id="1820000000000000001",
+            idempotency_key="0f8fad5b-d9cb-469f-a165-70867728950e",
+            attempts=1,
+            response="Campaign ID: 1800000000000000001",
+            finished_at="2028-01-01 10:00:30",
+        ),
+        RowResult(
+            number=3,
+            status="invalid",
+            message="ad_text: at most 100 characters (has 120)",
+            issues=(
+                Issue("ad_text", "ad_text: at most 100 characters (has 120)"),
+                Issue("budget_daily", "budget_daily: under 50", "warning"),
+                Issue("pixel_id", "pixel_id: required for objective CONVERSIONS"),
+            ),
+        ),
         RowResult(number=4, status="pending", message="quota spent"),
-    ]  # fmt: skip
+    ]
 
 
 def write(tmp_path: Path, sheet: Sheet = LAUNCH, rows: list[RowResult] | None = None) -> Path:
@@ -132,8 +146,19 @@ def test_one_results_row_per_row_result_in_the_order_given(tmp_path: Path) -> No
 
 def test_sheet_columns_are_copied_with_their_values_and_types(tmp_path: Path) -> None:
     ws = results_sheet(write(tmp_path))
-    copied = [[cell_of(ws, r, h) for h in ("Campaign Name", "budget_daily", "schedule_end_time",
-                                           "advertiser_id", "Notes")] for r in (1, 2)]  # fmt: skip
+    copied = [
+        [
+            cell_of(ws, r, h)
+            for h in (
+                "Campaign Name",
+                "budget_daily",
+                "schedule_end_time",
+                "advertiser_id",
+                "Notes",
+            )
+        ]
+        for r in (1, 2)
+    ]
     assert [[c.value for c in row] for row in copied] == [  # type: ignore[attr-defined]
         ["Spring US", 50, END, "7000000000000000001", "first"],
         ["Spring UK", 75, None, None, True],
@@ -146,17 +171,25 @@ def test_sheet_columns_are_copied_with_their_values_and_types(tmp_path: Path) ->
 
 def test_result_columns_of_a_fed_back_sheet_are_replaced_not_repeated(tmp_path: Path) -> None:
     fed_back = make_sheet(
-        [("row", "result", "row"), ("status", "result", "status"),
-         ("message", "result", "message"), ("campaign_name", "argument", "campaign_name"),
-         ("campaign_id", "result", "campaign_id"), ("attempts", "result", "attempts")],
-        [(2, "created", "", "Spring US", "1800000000000000001", 1),
-         (3, "invalid", "bad", "Spring UK", None, 0)],
-    )  # fmt: skip
+        [
+            ("row", "result", "row"),
+            ("status", "result", "status"),
+            ("message", "result", "message"),
+            ("campaign_name", "argument", "campaign_name"),
+            ("campaign_id", "result", "campaign_id"),
+            ("attempts", "result", "attempts"),
+        ],
+        [
+            (2, "created", "", "Spring US", "1800000000000000001", 1),
+            (3, "invalid", "bad", "Spring UK", None, 0),
+        ],
+    )
     rows = [
-        RowResult(number=2, status="created", message="created earlier",
-                  campaign_id="1800000000000000001"),
+        RowResult(
+            number=2, status="created", message="created earlier", campaign_id="1800000000000000001"
+        ),
         RowResult(number=3, status="created", message="", campaign_id="1800000000000000002"),
-    ]  # fmt: skip
+    ]
     ws = results_sheet(write(tmp_path, fed_back, rows))
     assert header(ws) == ["row", "status", "message", "campaign_name", *CONTRACT_TRAILING]
     assert [cell_of(ws, r, "campaign_id").value for r in (1, 2)] == [  # type: ignore[attr-defined]
@@ -166,8 +199,20 @@ def test_result_columns_of_a_fed_back_sheet_are_replaced_not_repeated(tmp_path: 
     assert cell_of(ws, 2, "status").value == "created"  # type: ignore[attr-defined]
 
 
-FORMULA_LIKE = ["=SUM(A1)", "+1", "-x", "@x", "\tx", "\rx", "\nx", "=HYPERLINK(\"http://e\")",
-                "<r>x</r>", "<r><t>x</t></r>", " padded ", "_x000D_"]  # fmt: skip
+FORMULA_LIKE = [
+    "=SUM(A1)",
+    "+1",
+    "-x",
+    "@x",
+    "\tx",
+    "\rx",
+    "\nx",
+    '=HYPERLINK("http://e")',
+    "<r>x</r>",
+    "<r><t>x</t></r>",
+    " padded ",
+    "_x000D_",
+]
 
 
 @pytest.mark.parametrize("text", FORMULA_LIKE)
@@ -239,8 +284,10 @@ def test_an_issue_about_a_missing_column_marks_no_cell(tmp_path: Path) -> None:
 def test_status_cell_is_colored_by_status(tmp_path: Path) -> None:
     ws = results_sheet(write(tmp_path))
     colors = {ws.cell(r, 2).value: ws.cell(r, 2).fill.fgColor.rgb for r in (2, 3, 4)}
-    assert colors == {s: "FF" + results_module.STATUS_FILLS[s][1:]  # type: ignore[index]
-                      for s in ("created", "invalid", "pending")}  # fmt: skip
+    assert colors == {
+        s: "FF" + results_module.STATUS_FILLS[s][1:]  # type: ignore[index]
+        for s in ("created", "invalid", "pending")
+    }
 
 
 def test_header_is_bold_and_frozen(tmp_path: Path) -> None:
@@ -280,7 +327,12 @@ def test_summary_counts_every_status(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path)["Summary"]
     values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(2, ws.max_row + 1)}
     assert {status: values[status] for status in STATUSES} == {
-        "valid": 0, "invalid": 1, "created": 1, "rejected": 0, "pending": 1}  # fmt: skip
+        "valid": 0,
+        "invalid": 1,
+        "created": 1,
+        "rejected": 0,
+        "pending": 1,
+    }
     assert values["calls spent"] == 2
     assert (values["quota used"], values["quota left"]) == (42, 108)
     assert (values["started"], values["ended"]) == ("2028-01-01 10:00:00", "2028-01-01 10:05:00")
