@@ -40,7 +40,7 @@ def print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool)
 
 
 def counts_table(counts: Mapping[str, int], *, title: str) -> Table:
-    table = Table(title=title)
+    table = Table(title=title, title_justify="left", min_width=len(title) + 2)
     table.add_column("status")
     table.add_column("rows", justify="right")
     for name, count in counts.items():
