@@ -19,7 +19,10 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bulkads.client import Answer
 
 
 class Verdict(enum.Enum):
@@ -111,6 +114,15 @@ def classify(
     if accounts:
         return Outcome(Verdict.CHOOSE_ACCOUNT, message, accounts=accounts)
     return Outcome(Verdict.REJECT, message or f"HTTP {status}")
+
+
+def judge(answer: Answer) -> Outcome:
+    """`classify` for what `Client.call` returned (no status: it never answered)."""
+    if answer.status is None:
+        return Outcome(Verdict.RETRY, answer.error or "no answer")
+    return classify(
+        status=answer.status, body=answer.body, headers=answer.headers, location=answer.location
+    )
 
 
 def _success(payload: dict[str, Any] | None, message: str, quota: Quota | None) -> Outcome:

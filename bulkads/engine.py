@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bulkads.answers import Outcome, Quota, Verdict, classify
-from bulkads.client import Answer, Client
+from bulkads.answers import Outcome, Quota, Verdict, judge
+from bulkads.client import Client
 from bulkads.errors import (
     ApiConfigError,
     BulkadsError,
@@ -269,7 +269,7 @@ class Engine:
                 self._in_flight -= 1
             self.stats.requests += 1
             unreachable = answer.status is None
-            outcome = _judge(answer)
+            outcome = judge(answer)
             self._observe(outcome)
             if outcome.verdict is not Verdict.RETRY:
                 if outcome.verdict is Verdict.DONE and not answer.replayed:
@@ -334,14 +334,6 @@ class Engine:
             answer=outcome.message,
             ids=ids,
         )
-
-
-def _judge(answer: Answer) -> Outcome:
-    if answer.status is None:
-        return Outcome(Verdict.RETRY, answer.error or "no answer")
-    return classify(
-        status=answer.status, body=answer.body, headers=answer.headers, location=answer.location
-    )
 
 
 def _quota_error(outcome: Outcome) -> Halted:

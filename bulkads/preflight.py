@@ -13,14 +13,15 @@ Free calls never spend quota; they still go through the pacer (the rate counts t
 from __future__ import annotations
 
 import asyncio
+import random
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bulkads.answers import Outcome, Quota, Verdict, classify
+from bulkads.answers import Outcome, Quota, Verdict, judge
 from bulkads.client import Client
 from bulkads.errors import ApiConfigError, KeyRefused, NetworkDown, QuotaExhausted
-from bulkads.pacing import Pacer
+from bulkads.pacing import Pacer, backoff
 from bulkads.plan import Accounts, encode
 
 _TEXT_ACCOUNT = re.compile(
@@ -28,6 +29,8 @@ _TEXT_ACCOUNT = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _ATTEMPTS = 3
+_MOST_PAUSE = 10.0  # seconds between two tries of a free call, Retry-After or not
+_RNG = random.Random()
 
 
 @dataclass(frozen=True)
@@ -64,20 +67,15 @@ def _read(usage: Outcome, listing: Outcome | None) -> Preflight:
 
 async def _ask(client: Client, pacer: Pacer, tool: str, arguments: dict[str, Any]) -> Outcome:
     outcome = Outcome(Verdict.RETRY, "not asked")
-    for _ in range(_ATTEMPTS):
+    for attempt in range(1, _ATTEMPTS + 1):
         await pacer.acquire()
         answer = await client.call(tool, encode(arguments))
-        if answer.status is None:
-            outcome = Outcome(Verdict.RETRY, answer.error)
-            continue
-        outcome = classify(
-            status=answer.status,
-            body=answer.body,
-            headers=answer.headers,
-            location=answer.location,
-        )
+        outcome = judge(answer)
         if outcome.verdict is not Verdict.RETRY:
             break
+        if attempt < _ATTEMPTS:  # a free call, but no reason to hammer the API either
+            pause = backoff(attempt=attempt, retry_after=outcome.retry_after, rng=_RNG, base=0.5)
+            await asyncio.sleep(min(pause, _MOST_PAUSE))
     _raise_for(outcome, unreachable=outcome.verdict is Verdict.RETRY and answer.status is None)
     return outcome
 

@@ -157,3 +157,24 @@ async def test_retries_resend_the_same_bytes_with_the_same_key(tmp_path: Path) -
     assert record.status == "created" and record.ids["campaign_id"] == "42"
     assert len(received) == 3 and len(set(received)) == 1
     assert json.loads(received[0][1])["arguments"]["campaign_name"] == "Engine 1"
+
+
+async def test_unreadable_free_answers_are_noted_and_the_run_goes_on(tmp_path: Path) -> None:
+    from runs import campaign_row, config_for, write_csv
+
+    from bulkads.runner import run_async
+
+    async def reply(request: web.Request) -> web.Response:
+        tool = request.match_info["tool"]
+        if tool == "get_usage_status":
+            return web.Response(status=200, text="<html>maintenance</html>")
+        if tool == "list_connected_accounts":
+            return web.json_response({"success": False, "error": "Internal error"}, status=500)
+        return web.json_response({"success": True, "data": {"text": "Campaign ID: 77"}})
+
+    sheet = write_csv(tmp_path / "launch.csv", [campaign_row(1)])
+    async with scripted(reply) as url:
+        report = await run_async(config_for(sheet, url))
+    assert report.rows[0].status == "created" and report.rows[0].campaign_id == "77"
+    assert any("quota left is unknown" in note for note in report.notes)
+    assert any("advertisers are unknown" in note for note in report.notes)
