@@ -22,6 +22,7 @@ from bulkads.runner import Report
 
 OPEN_STATUSES = ("pending", "rejected", "invalid")
 _LISTED = 50  # rows listed by `status` before "... and N more"
+_SHOWN = 10  # rows listed after a run or a validation
 
 
 def print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool) -> None:
@@ -59,6 +60,7 @@ def print_report(
         for note in report.notes:
             console.print(f"note: {note}", markup=False)
         console.print(counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
+        _list_open_rows(console, report.rows, limit=_SHOWN)
         if summary.calls_spent or summary.quota_left is not None:
             left = "unknown" if summary.quota_left is None else summary.quota_left
             console.print(f"Billable calls spent: {summary.calls_spent}; quota left: {left}")
@@ -97,10 +99,16 @@ def print_status(rows: Sequence[RowResult], *, console: Console, as_json: bool, 
         _print_json(console, payload)
         return
     console.print(counts_table(counts, title=f"{title}: {len(rows)} row(s)"))
-    for row in open_rows[:_LISTED]:
+    _list_open_rows(console, rows, limit=_LISTED)
+
+
+def _list_open_rows(console: Console, rows: Sequence[RowResult], *, limit: int) -> None:
+    """The rows that need the user: invalid, rejected or pending, the first `limit` of them."""
+    open_rows = [row for row in rows if row.status in OPEN_STATUSES]
+    for row in open_rows[:limit]:
         console.print(f"row {row.number}: {row.status} — {row.message}", markup=False)
-    if len(open_rows) > _LISTED:
-        console.print(f"... and {len(open_rows) - _LISTED} more (see the results workbook)")
+    if len(open_rows) > limit:
+        console.print(f"... and {len(open_rows) - limit} more (see the results workbook)")
 
 
 def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None:

@@ -103,6 +103,15 @@ def test_validate_exits_0_when_all_rows_are_valid_and_1_otherwise(tmp_path: Path
     assert statuses == ["valid", "invalid"]
 
 
+def test_validate_lists_the_rows_that_need_fixing(tmp_path: Path) -> None:
+    rows = [campaign_row(n, ad_text="x" * 101 if n % 2 else "fine") for n in range(30)]
+    write_csv(tmp_path / "launch.csv", rows)
+    result = bulkads("validate", "launch.csv", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "row 3: invalid — ad_text: at most 100 characters" in result.stdout
+    assert "... and 5 more (see the results workbook)" in result.stdout
+
+
 def test_run_exits_0_1_and_3_as_the_contract_says(tmp_path: Path) -> None:
     write_csv(tmp_path / "good.csv", [campaign_row(1)])
     write_csv(tmp_path / "mixed.csv", [campaign_row(2), campaign_row(3, display_name="x" * 41)])
