@@ -116,3 +116,11 @@ def read_until(process: subprocess.Popen[str], marker: str, timeout: float = 20.
             pytest.fail(f"no {marker!r} from the sandbox within {timeout} s; got:\n{seen}")
         seen += chunk
     return seen
+
+
+def images(*urls: str, advertiser_id: str | None = None) -> dict[str, object]:
+    """Arguments for the image tools."""
+    arguments: dict[str, object] = {"image_urls": list(urls)}
+    if advertiser_id is not None:
+        arguments["advertiser_id"] = advertiser_id
+    return arguments
