@@ -604,7 +604,10 @@ def test_any_csv_grid_reads_back_cell_for_cell_as_text_or_is_a_sheet_error(
 
 
 def as_openpyxl_wrote(value: object) -> object:
-    """openpyxl writes floats with 16 significant digits: the sheet holds that value."""
+    """What the xlsx holds: openpyxl writes floats with 16 significant digits, and a text
+    of XML white space only (space, tab, LF) comes back empty."""
+    if isinstance(value, str) and value.strip(" \t\n") == "":
+        return None
     return float(f"{value:.16g}") if isinstance(value, float) else value
 
 
