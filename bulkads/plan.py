@@ -252,23 +252,20 @@ def _unconfirmed(facts: Facts, version: RowRecord) -> bool:
 
 
 def _work(row: CheckedRow, journaled: Mapping[str, StepRecord], now: datetime) -> Work:
-    steps = steps_for(row.arguments)
-    if _step_done(journaled, CREATE):
-        return Work(row.number, row.fingerprint, row.arguments, ())
-    remaining = tuple(tool for tool in steps if not _step_done(journaled, tool))
-    prepared = journaled.get(PREPARE)
-    create = journaled.get(CREATE)
-    if (
-        prepared is not None
-        and prepared.status == "done"
-        and (create is None or create.attempts == 0)
-    ):
-        age = now - datetime.fromisoformat(prepared.finished_at)
-        if age > BUNDLE_MAX_AGE:
-            return Work(
-                row.number, row.fingerprint, row.arguments, (PREPARE, CREATE), (PREPARE, CREATE)
-            )
+    if _bundle_stale(journaled, now):  # prepare again, then create with the new bundle
+        again = (PREPARE, CREATE)
+        return Work(row.number, row.fingerprint, row.arguments, again, restart=again)
+    remaining = tuple(t for t in steps_for(row.arguments) if not _step_done(journaled, t))
     return Work(row.number, row.fingerprint, row.arguments, remaining)
+
+
+def _bundle_stale(journaled: Mapping[str, StepRecord], now: datetime) -> bool:
+    """A prepared bundle too old to use, for a create that never went out."""
+    create = journaled.get(CREATE)
+    if not _step_done(journaled, PREPARE) or (create is not None and create.attempts > 0):
+        return False
+    finished = datetime.fromisoformat(journaled[PREPARE].finished_at)
+    return now - finished > BUNDLE_MAX_AGE
 
 
 def _step_done(journaled: Mapping[str, StepRecord], tool: str) -> bool:

@@ -95,13 +95,8 @@ def _validated(row: CheckedRow) -> RowResult:
     )
 
 
-def facts_from(
-    sheet: Sheet,
-    journal: Journal | None,
-    *,
-    retry_rejected: bool = False,
-    found: Preflight | None = None,
-) -> Facts:
+def facts_from(sheet: Sheet, journal: Journal | None, *, retry_rejected: bool = False) -> Facts:
+    """What the sheet and the journal say before any call (accounts come from pre-flight)."""
     created_earlier = {}
     for row in sheet.rows:
         if sheet.result(row, "campaign_id") not in (None, ""):
@@ -111,7 +106,6 @@ def facts_from(
         journal_rows=journal.rows() if journal else {},
         journal_steps=journal.steps() if journal else {},
         created_earlier=created_earlier,
-        accounts=found.accounts if found else None,
         retry_rejected=retry_rejected,
     )
 
@@ -141,26 +135,26 @@ async def run_async(
             timeout=config.timeout,
             concurrency=config.concurrency,
         ) as client:
+            facts = facts_from(sheet, journal, retry_rejected=config.retry_rejected)
             # A resume with nothing left to send need not ask for the accounts.
-            anything = make_plan(checked, facts_from(sheet, journal), budget=None, now=started)
+            unchecked = make_plan(checked, facts, budget=None, now=started)
             try:
-                found = await preflight(client, pacer, accounts=bool(anything.work))
+                found = await preflight(client, pacer, accounts=bool(unchecked.work))
             except (Halted, ApiConfigError) as halt:
                 # Nothing was spent; the results still say what each row is waiting for.
-                plan = make_plan(checked, facts_from(sheet, journal), budget=None, now=started)
-                rows = build_rows(checked, plan, journal.rows(), journal.steps(), halt)
+                rows = build_rows(checked, unchecked, facts.journal_rows, facts.journal_steps, halt)
                 summary = _summary(
                     rows, command=config.command, started=started, calls=0, quota=None
                 )
                 write_results(config.results, sheet, rows, summary)
                 return Report(rows, summary, config.results, halt, 0, sheet.warnings)
-            facts = facts_from(sheet, journal, retry_rejected=config.retry_rejected, found=found)
+            facts = replace(facts, accounts=found.accounts)
             budget = _budget(found.quota, config.max_calls)
             plan = make_plan(checked, facts, budget=budget, now=started)
             if on_plan is not None:
                 on_plan(plan, found)
             if config.dry_run:
-                return _dry_report(sheet, checked, plan, found, journal, config.command, started)
+                return _dry_report(sheet, checked, plan, found, facts, config.command, started)
             engine = await _send(
                 config, client, journal, pacer, plan, budget, found.quota, progress
             )
@@ -277,8 +271,8 @@ def _signal_handler(callback: Callable[[], None]) -> Iterator[None]:
 def build_rows(
     checked: Sequence[CheckedRow],
     plan: Plan,
-    journal_rows: dict[str, RowRecord],
-    journal_steps: dict[str, dict[str, StepRecord]],
+    journal_rows: Mapping[str, RowRecord],
+    journal_steps: Mapping[str, Mapping[str, StepRecord]],
     halt: BulkadsError | None,
 ) -> tuple[RowResult, ...]:
     """Every sheet row's result, in sheet order, from the plan and the journal."""
@@ -310,7 +304,7 @@ def _row_result(
     issues: tuple[Issue, ...],
     ids: Mapping[str, Any],
     record: RowRecord | None,
-    steps: dict[str, StepRecord],
+    steps: Mapping[str, StepRecord],
 ) -> RowResult:
     ordered = [steps[tool] for tool in steps_for(row.arguments) if tool in steps]
     last = ordered[-1] if ordered else None
@@ -373,7 +367,7 @@ def _dry_report(
     checked: Sequence[CheckedRow],
     plan: Plan,
     found: Preflight,
-    journal: Journal,
+    facts: Facts,
     command: str,
     started: datetime,
 ) -> Report:
@@ -383,7 +377,7 @@ def _dry_report(
         replace(row, status="valid", message=f"would be sent: {costs[row.number]} billable call(s)")
         if row.number in costs
         else row
-        for row in build_rows(checked, plan, journal.rows(), journal.steps(), None)
+        for row in build_rows(checked, plan, facts.journal_rows, facts.journal_steps, None)
     )
     summary = _summary(rows, command=command, started=started, calls=0, quota=found.quota)
     return Report(rows, summary, None, None, plan.calls, (*sheet.warnings, *found.notes))

@@ -28,10 +28,8 @@ def sheet_status(
     readonly = Journal.open_readonly(journal)
     try:
         facts = facts_from(sheet, readonly)
-        plan = make_plan(checked, facts, budget=None, now=now)
-        rows = facts.journal_rows
-        steps = facts.journal_steps
     finally:
         if readonly is not None:
             readonly.close()
-    return build_rows(checked, plan, dict(rows), {k: dict(v) for k, v in steps.items()}, None)
+    plan = make_plan(checked, facts, budget=None, now=now)
+    return build_rows(checked, plan, facts.journal_rows, facts.journal_steps, None)
