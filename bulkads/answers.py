@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
+from bulkads.errors import ApiConfigError, BulkadsError, KeyRefused, NetworkDown, QuotaExhausted
+
 if TYPE_CHECKING:
     from bulkads.client import Answer
 
@@ -122,6 +124,37 @@ def judge(answer: Answer) -> Outcome:
         return Outcome(Verdict.RETRY, answer.error or "no answer")
     return classify(
         status=answer.status, body=answer.body, headers=answer.headers, location=answer.location
+    )
+
+
+def run_error(outcome: Outcome) -> BulkadsError | None:
+    """The run-level error a halting verdict stands for (None for the others)."""
+    if outcome.verdict is Verdict.HALT_QUOTA:
+        return quota_error(outcome)
+    if outcome.verdict is Verdict.HALT_KEY:
+        fix = "set ADSPIRER_API_KEY (or --api-key-file) to a valid key and rerun"
+        return KeyRefused(f"the API refused the key: {outcome.message} — {fix}")
+    if outcome.verdict is Verdict.HALT_CONFIG:
+        fix = "check --base-url (the API lives at https://api.adspirer.ai)"
+        return ApiConfigError(f"{outcome.message} — {fix}")
+    return None
+
+
+def quota_error(outcome: Outcome) -> QuotaExhausted:
+    """The halt for an answer that says the quota is spent (a 402, or any quota block)."""
+    quota = outcome.quota
+    spent = f" ({quota.used}/{quota.limit} calls, {quota.tier} tier)" if quota else ""
+    return QuotaExhausted(
+        f"the monthly quota is spent{spent}: {outcome.message.strip()} — rerun the same "
+        "command after the quota resets or the plan is upgraded"
+    )
+
+
+def unreachable(outcome: Outcome) -> NetworkDown:
+    """The halt for calls that got no answer at all, attempt after attempt."""
+    return NetworkDown(
+        f"the API could not be reached ({outcome.message}); check the network and "
+        "--base-url, then rerun the same command"
     )
 
 

@@ -23,15 +23,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bulkads.answers import Outcome, Quota, Verdict, judge
+from bulkads.answers import (
+    Outcome,
+    Quota,
+    Verdict,
+    judge,
+    quota_error,
+    run_error,
+    unreachable,
+)
 from bulkads.client import Client
 from bulkads.errors import (
-    ApiConfigError,
     BulkadsError,
-    Halted,
-    KeyRefused,
-    NetworkDown,
-    QuotaExhausted,
 )
 from bulkads.ids import extract_ids
 from bulkads.journal import Journal, RowState, StepState
@@ -244,7 +247,7 @@ class Engine:
         row.produced.update(ids)
         row.done.append(tool)
         if outcome.quota_exhausted:
-            self.stop(_quota_error(outcome))
+            self.stop(quota_error(outcome))
         return True
 
     async def _send(
@@ -252,7 +255,7 @@ class Engine:
     ) -> tuple[Outcome | None, bool]:
         """Send with retries (same key, same bytes); (outcome, replayed). None: not sent."""
         outcome: Outcome | None = None
-        unreachable = False
+        no_answer = False
         for attempt in range(1, self._settings.max_attempts + 1):
             if self.stopped:
                 return outcome, False
@@ -268,7 +271,7 @@ class Engine:
             finally:
                 self._in_flight -= 1
             self.stats.requests += 1
-            unreachable = answer.status is None
+            no_answer = answer.status is None
             outcome = judge(answer)
             self._observe(outcome)
             if outcome.verdict is not Verdict.RETRY:
@@ -281,9 +284,8 @@ class Engine:
                 self._pacer.slow_down()
             if attempt < self._settings.max_attempts:
                 await self._pause(self._delay(attempt, outcome))
-        if unreachable and outcome is not None:
-            message = f"the API could not be reached ({outcome.message}); check the network"
-            self.stop(NetworkDown(f"{message} and rerun the same command"))
+        if no_answer and outcome is not None:
+            self.stop(unreachable(outcome))
         return outcome, False
 
     def _delay(self, attempt: int, outcome: Outcome) -> float:
@@ -302,14 +304,9 @@ class Engine:
             self._listener.quota_seen(outcome.quota)
 
     def _halt_on(self, outcome: Outcome) -> None:
-        if outcome.verdict is Verdict.HALT_QUOTA:
-            self.stop(_quota_error(outcome))
-        elif outcome.verdict is Verdict.HALT_KEY:
-            fix = "set ADSPIRER_API_KEY (or --api-key-file) to a valid key and rerun"
-            self.stop(KeyRefused(f"the API refused the key: {outcome.message} — {fix}"))
-        elif outcome.verdict is Verdict.HALT_CONFIG:
-            fix = "check --base-url (the API lives at https://api.adspirer.ai)"
-            self.stop(ApiConfigError(f"{outcome.message} — {fix}"))
+        error = run_error(outcome)
+        if error is not None:
+            self.stop(error)
 
     async def _pause(self, delay: float) -> None:
         """Sleep, but wake at once if the run stops."""
@@ -334,15 +331,6 @@ class Engine:
             answer=outcome.message,
             ids=ids,
         )
-
-
-def _quota_error(outcome: Outcome) -> Halted:
-    quota = outcome.quota
-    spent = f" ({quota.used}/{quota.limit} calls, {quota.tier} tier)" if quota else ""
-    return QuotaExhausted(
-        f"the monthly quota is spent{spent}: {outcome.message.strip()} — rerun the same "
-        "command after the quota resets or the plan is upgraded"
-    )
 
 
 def _pending_message(outcome: Outcome | None, halt: BulkadsError | None) -> str:

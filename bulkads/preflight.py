@@ -18,9 +18,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bulkads.answers import Outcome, Quota, Verdict, judge
+from bulkads.answers import Outcome, Quota, Verdict, judge, run_error, unreachable
 from bulkads.client import Client
-from bulkads.errors import ApiConfigError, KeyRefused, NetworkDown, QuotaExhausted
 from bulkads.pacing import Pacer, backoff
 from bulkads.plan import Accounts, encode
 
@@ -76,25 +75,16 @@ async def _ask(client: Client, pacer: Pacer, tool: str, arguments: dict[str, Any
         if attempt < _ATTEMPTS:  # a free call, but no reason to hammer the API either
             pause = backoff(attempt=attempt, retry_after=outcome.retry_after, rng=_RNG, base=0.5)
             await asyncio.sleep(min(pause, _MOST_PAUSE))
-    _raise_for(outcome, unreachable=outcome.verdict is Verdict.RETRY and answer.status is None)
+    _raise_for(outcome, no_answer=outcome.verdict is Verdict.RETRY and answer.status is None)
     return outcome
 
 
-def _raise_for(outcome: Outcome, *, unreachable: bool) -> None:
-    if outcome.verdict is Verdict.HALT_KEY:
-        raise KeyRefused(
-            f"the API refused the key: {outcome.message} — set ADSPIRER_API_KEY "
-            "(or --api-key-file) to a valid key and rerun"
-        )
-    if outcome.verdict is Verdict.HALT_CONFIG:
-        raise ApiConfigError(f"{outcome.message} — check --base-url")
-    if outcome.verdict is Verdict.HALT_QUOTA:
-        raise QuotaExhausted(f"the monthly quota is spent: {outcome.message.strip()}")
-    if unreachable:
-        raise NetworkDown(
-            f"the API could not be reached ({outcome.message}); check the network and "
-            "--base-url, then rerun"
-        )
+def _raise_for(outcome: Outcome, *, no_answer: bool) -> None:
+    error = run_error(outcome)
+    if error is not None:
+        raise error
+    if no_answer:
+        raise unreachable(outcome)
 
 
 def parse_accounts(data: dict[str, Any]) -> Accounts | None:
