@@ -19,28 +19,23 @@ def tool(name: str) -> str:
     return found
 
 
+PATHS = ("bulkads", "tests", "benchmarks", "sample_sheets")
+
+
+def run(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+
+
 def test_ruff_finds_nothing() -> None:
-    result = subprocess.run(
-        [tool("ruff"), "check", "bulkads", "tests", "benchmarks", "sample_sheets"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = run(tool("ruff"), "check", *PATHS)
     assert result.returncode == 0, result.stdout
 
 
 def test_the_code_is_ruff_formatted() -> None:
-    result = subprocess.run(
-        [tool("ruff"), "format", "--check", "bulkads", "tests", "benchmarks", "sample_sheets"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
+    result = run(tool("ruff"), "format", "--check", *PATHS)
     assert result.returncode == 0, result.stdout
 
 
 def test_mypy_strict_is_clean() -> None:
-    result = subprocess.run(
-        [tool("mypy"), "--no-incremental", "bulkads"], cwd=ROOT, capture_output=True, text=True
-    )
+    result = run(tool("mypy"), "--no-incremental", "bulkads")
     assert result.returncode == 0, result.stdout
