@@ -25,7 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bulkads.results import TRAILING_COLUMNS, RowResult, Summary, result_headers, write_results
+from bulkads.report import RowResult, Summary
+from bulkads.results import TRAILING_COLUMNS, result_headers, write_results
 from bulkads.rules import Issue
 from bulkads.sheet import Column, Sheet, SheetRow
 

@@ -47,11 +47,11 @@ def _peak_mb() -> float:
 
 
 def child_parts(sheet: Path, out: Path) -> dict[str, float]:
-    """`bulkads.runner.validate`, step by step, as it runs them."""
+    """`bulkads.status.validate`, step by step, as it runs them."""
     from bulkads.journal import utc_now
+    from bulkads.report import summarize, validated_row  # validate's own steps
     from bulkads.results import write_results
     from bulkads.rules import check_sheet
-    from bulkads.runner import _summary, _validated  # the runner's own steps
     from bulkads.sheet import read_sheet
 
     figures: dict[str, float] = {"import_peak_mb": _peak_mb()}
@@ -63,8 +63,8 @@ def child_parts(sheet: Path, out: Path) -> dict[str, float]:
     checked = check_sheet(sheet, now=started)
     t2 = time.perf_counter()
     figures |= {"check": t2 - t1, "check_peak_mb": _peak_mb()}
-    rows = tuple(_validated(row) for row in checked)
-    summary = _summary(rows, command="bench", started=started, calls=0, quota=None)
+    rows = tuple(validated_row(row) for row in checked)
+    summary = summarize(rows, command="bench", started=started, ended=utc_now())
     t3 = time.perf_counter()
     figures |= {"build": t3 - t2}
     write_results(out, sheet, rows, summary)
@@ -230,7 +230,7 @@ def report(found: dict[int, dict[str, Any]], command: str) -> str:
         f"`{command}` — medians; every figure is a fresh child process "
         "(wall time and its own peak RSS from `os.wait4`). The CLI figure includes the "
         "interpreter's start and imports; the parts are timed inside one child, as "
-        "`bulkads.runner.validate` runs them. Sheets: ~30 columns (28 arguments, a `Notes` "
+        "`bulkads.status.validate` runs them. Sheets: ~30 columns (28 arguments, a `Notes` "
         "column), IDs and lists as text cells in the xlsx, dates as date cells, ~5% of rows "
         "with one mistake each (highlighted cell and comment in the results).",
         machine_note(),

@@ -9,9 +9,27 @@ Usage::
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
 from bulkads.config import RunConfig, Secret
-from bulkads.runner import Report, run, validate
+
+if TYPE_CHECKING:
+    from bulkads.report import Report
+    from bulkads.runner import run
+    from bulkads.status import validate
 
 __all__ = ["Report", "RunConfig", "Secret", "__version__", "run", "validate"]
+
+# Imported on first use, so that importing a pure module (`bulkads.plan`) does not
+# pull in the network, SQLite and workbook libraries (ARCHITECTURE.md).
+_LAZY = {"Report": "bulkads.report", "run": "bulkads.runner", "validate": "bulkads.status"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'bulkads' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_LAZY[name]), name)

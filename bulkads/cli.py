@@ -25,12 +25,12 @@ from bulkads.config import (
     default_journal_path,
     default_results_path,
 )
-from bulkads.errors import BulkadsError, UsageError
+from bulkads.errors import BulkadsError, Interrupted, UsageError
 from bulkads.output import print_accounts, print_plan, print_report, print_status
 from bulkads.plan import Plan
 from bulkads.preflight import Preflight
 from bulkads.progress import progress_for
-from bulkads.runner import Report
+from bulkads.report import Report
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,7 +51,7 @@ def _friendly(command: F) -> F:
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             _console(stderr=True).print("bulkads: interrupted", markup=False)
-            sys.exit(3)
+            sys.exit(Interrupted.exit_code)
 
     return wrapper  # type: ignore[return-value]
 
@@ -126,7 +126,7 @@ def validate(
     Writes the results workbook with each row `valid` or `invalid`, the offending
     cells highlighted. Exit 0 when every row is valid, 1 when some are not.
     """
-    from bulkads.runner import validate as validate_sheet
+    from bulkads.status import validate as validate_sheet
 
     results = results or default_results_path(sheet)
     report = validate_sheet(

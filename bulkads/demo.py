@@ -17,7 +17,8 @@ from rich.console import Console
 
 from bulkads.config import RunConfig, Secret
 from bulkads.progress import progress_for
-from bulkads.runner import Report, run_async
+from bulkads.report import Report
+from bulkads.runner import run_async
 from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig, serve
 
 DEMO_SHEET = "small_launch.xlsx"  # a copy of sample_sheets/small_launch.xlsx

@@ -37,9 +37,10 @@ from bulkads.errors import (
     BulkadsError,
 )
 from bulkads.ids import extract_ids
-from bulkads.journal import Journal, RowState, StepState
+from bulkads.journal import Journal
 from bulkads.pacing import Budget, Pacer, backoff
 from bulkads.plan import CREATE, PRODUCES, Work, encode, step_arguments, steps_for
+from bulkads.states import RowState, StepState
 
 log = logging.getLogger("bulkads")
 

@@ -15,10 +15,14 @@ exceptions. The exceptions below are for the run as a whole::
         ├── NetworkDown             the API could not be reached
         └── Interrupted             Ctrl-C
 
-Every message says what to do next.
+Every message says what to do next. A run that ends without an error exits 0 when
+every row is done, `ROWS_NEED_FIXING` (1) when some are invalid or rejected, and
+`Halted.exit_code` (3) while rows are left pending (see `report.Report.exit_code`).
 """
 
 from __future__ import annotations
+
+ROWS_NEED_FIXING = 1  # the run ended; some rows are invalid or rejected
 
 
 class BulkadsError(Exception):

@@ -20,16 +20,13 @@ import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Self
 
 from bulkads.errors import JournalError, JournalLocked
-
-RowState = Literal["pending", "created", "rejected"]
-StepState = Literal["planned", "sent", "done", "rejected"]
+from bulkads.states import RowRecord, RowState, StepRecord, StepState
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS rows (
@@ -74,31 +71,6 @@ CREATE TABLE IF NOT EXISTS runs (
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class RowRecord:
-    fingerprint: str
-    row_number: int
-    status: RowState
-    message: str
-    ids: dict[str, Any]
-    finished_at: str
-
-
-@dataclass(frozen=True)
-class StepRecord:
-    fingerprint: str
-    tool: str
-    idempotency_key: str
-    body: bytes
-    status: StepState
-    attempts: int
-    http_status: int | None
-    answer: str
-    ids: dict[str, Any]
-    created_at: str
-    finished_at: str
 
 
 class Journal:

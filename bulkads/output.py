@@ -17,10 +17,9 @@ from rich.table import Table
 
 from bulkads.plan import Plan
 from bulkads.preflight import Preflight
-from bulkads.results import RowResult
-from bulkads.runner import Report
+from bulkads.report import Report, RowResult
+from bulkads.states import OPEN_STATUSES
 
-OPEN_STATUSES = ("pending", "rejected", "invalid")
 _LISTED = 50  # rows listed by `status` before "... and N more"
 _SHOWN = 10  # rows listed after a run or a validation
 

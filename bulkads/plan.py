@@ -17,9 +17,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bulkads.journal import RowRecord, StepRecord
-from bulkads.results import Status
 from bulkads.rules import CheckedRow, Issue
+from bulkads.states import RowRecord, Status, StepRecord
 
 PREPARE = "validate_and_prepare_tiktok_assets"
 UPLOAD = "upload_tiktok_images"
@@ -28,6 +27,8 @@ CREATE = "create_tiktok_campaign"
 STEP_COLUMNS = ("image_urls", "carousel_image_urls", "carousel_image_ids")
 # The ID each step must produce; an answer without it leaves the row rejected.
 PRODUCES = {PREPARE: "asset_bundle_id", UPLOAD: "image_ids", CARD: "card_id", CREATE: "campaign_id"}
+# The IDs a results workbook fed back in may carry for a row created earlier.
+EARLIER_IDS = ("campaign_id", "ad_group_id", "ad_id")
 BUNDLE_MAX_AGE = timedelta(minutes=50)  # bundles live 60 minutes; keep a margin
 
 

@@ -29,7 +29,7 @@ from rich.progress import (
 from rich.text import Text
 
 from bulkads.answers import Quota
-from bulkads.journal import RowState
+from bulkads.states import RowState
 
 
 class RateColumn(ProgressColumn):

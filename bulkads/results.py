@@ -16,55 +16,19 @@ import math
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
 from bulkads.arguments import RESULT_COLUMNS
 from bulkads.errors import UsageError
+from bulkads.report import RowResult, Summary
 from bulkads.rules import Issue
 from bulkads.sheet import Column, Sheet, SheetRow
-
-Status = Literal["valid", "invalid", "created", "rejected", "pending"]
-STATUSES: tuple[Status, ...] = ("valid", "invalid", "created", "rejected", "pending")
-
-
-@dataclass(frozen=True, kw_only=True)
-class RowResult:
-    """What happened to one sheet row."""
-
-    number: int
-    status: Status
-    message: str
-    issues: tuple[Issue, ...] = ()  # highlighted on the row's cells
-    campaign_id: str = ""
-    ad_group_id: str = ""
-    ad_id: str = ""
-    prepared_asset_bundle_id: str = ""
-    prepared_image_ids: str = ""
-    prepared_card_id: str = ""
-    idempotency_key: str = ""
-    attempts: int = 0
-    response: str = ""
-    finished_at: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Summary:
-    """The run as a whole, for the Summary sheet."""
-
-    command: str  # without secrets
-    started: str
-    ended: str
-    counts: dict[str, int] = field(default_factory=dict)  # by status
-    calls_spent: int = 0
-    quota_used: int | None = None
-    quota_left: int | None = None
-
+from bulkads.states import STATUSES
 
 # Before and after the sheet's own columns (the one list is arguments.RESULT_COLUMNS).
 LEADING_COLUMNS = RESULT_COLUMNS[:3]

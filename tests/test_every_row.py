@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulkads.arguments import ARGUMENTS
-from bulkads.runner import validate
+from bulkads.status import validate
 
 NAMES = [argument.name for argument in ARGUMENTS]
 CELL = st.one_of(

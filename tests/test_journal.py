@@ -19,7 +19,7 @@ import pytest
 from runs import QUICK, campaign_row, config_for, served, write_csv
 
 from bulkads import runner
-from bulkads.errors import JournalLocked
+from bulkads.errors import JournalError, JournalLocked
 from bulkads.journal import Journal
 from bulkads.sandbox import SOLO_KEY
 
@@ -56,6 +56,22 @@ def test_a_rerun_sends_nothing_for_rows_already_created(tmp_path: Path) -> None:
         assert len(sandbox.calls(tool=CREATE)) == before == 5
     assert first.exit_code == second.exit_code == 0
     assert [r.campaign_id for r in first.rows] == [r.campaign_id for r in second.rows]
+
+
+def test_a_journal_failing_mid_run_stops_it_with_exit_2_as_its_error_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(3)])
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise JournalError("the journal could not be written: database or disk is full")
+
+    monkeypatch.setattr(Journal, "record_answer", disk_full)
+    with served() as (_, url):
+        report = runner.run(config_for(sheet, url))
+    assert isinstance(report.halt, JournalError)
+    assert report.exit_code == JournalError.exit_code == 2
+    assert {row.status for row in report.rows} == {"pending"}
 
 
 def test_a_call_whose_answer_was_lost_is_resent_with_its_key_and_bytes(tmp_path: Path) -> None:

@@ -16,9 +16,11 @@ from openpyxl.utils.escape import unescape
 
 import bulkads.results as results_module
 from bulkads.errors import UsageError
-from bulkads.results import STATUSES, RowResult, Summary, result_headers, write_results
+from bulkads.report import RowResult, Summary
+from bulkads.results import result_headers, write_results
 from bulkads.rules import Issue
 from bulkads.sheet import Column, Sheet, SheetRow
+from bulkads.states import STATUSES
 
 CONTRACT_TRAILING = [
     "campaign_id",

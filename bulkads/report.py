@@ -1,0 +1,216 @@
+"""Row results and the run's report (CONTRACT §1, §7): what each row ended as, and the run.
+
+Usage::
+
+    rows = build_rows(checked, plan, journal.rows(), journal.steps(), halt)
+    summary = summarize(rows, command="bulkads run", started=t0, ended=t1, calls=3, quota=q)
+    report = Report(rows=rows, summary=summary, results_path=path, halt=halt)
+    report.exit_code      # 0, 1, 2 or 3 (§1)
+
+Pure functions over plain data: the journal and the sheet are read by the caller.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bulkads.answers import Quota
+from bulkads.errors import ROWS_NEED_FIXING, BulkadsError, Halted
+from bulkads.plan import EARLIER_IDS, Plan, steps_for
+from bulkads.rules import CheckedRow, Issue
+from bulkads.states import STATUSES, RowRecord, Status, StepRecord
+
+
+@dataclass(frozen=True, kw_only=True)
+class RowResult:
+    """What happened to one sheet row."""
+
+    number: int
+    status: Status
+    message: str
+    issues: tuple[Issue, ...] = ()  # highlighted on the row's cells
+    campaign_id: str = ""
+    ad_group_id: str = ""
+    ad_id: str = ""
+    prepared_asset_bundle_id: str = ""
+    prepared_image_ids: str = ""
+    prepared_card_id: str = ""
+    idempotency_key: str = ""
+    attempts: int = 0
+    response: str = ""
+    finished_at: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Summary:
+    """The run as a whole, for the Summary sheet."""
+
+    command: str  # without secrets
+    started: str
+    ended: str
+    counts: dict[str, int] = field(default_factory=dict)  # by status
+    calls_spent: int = 0
+    quota_used: int | None = None
+    quota_left: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report:
+    """What a run or a validation did, row by row."""
+
+    rows: tuple[RowResult, ...]
+    summary: Summary
+    results_path: Path | None
+    halt: BulkadsError | None = None
+    planned_calls: int = 0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return dict(self.summary.counts)
+
+    @property
+    def exit_code(self) -> int:
+        """The halt's own code (errors.py) if the run stopped; else 3 while rows are pending,
+        1 when some are invalid or rejected, 0 when all is done (§1)."""
+        if self.halt is not None:
+            return self.halt.exit_code
+        if self.counts.get("pending"):
+            return Halted.exit_code  # resumable, as a halt is
+        if self.counts.get("invalid") or self.counts.get("rejected"):
+            return ROWS_NEED_FIXING
+        return 0
+
+
+def summarize(
+    rows: Sequence[RowResult],
+    *,
+    command: str,
+    started: datetime,
+    ended: datetime,
+    calls: int = 0,
+    quota: Quota | None = None,
+) -> Summary:
+    """The Summary sheet's figures for `rows`."""
+    counts = Counter(row.status for row in rows)
+    return Summary(
+        command=command,
+        started=started.isoformat(timespec="seconds"),
+        ended=ended.isoformat(timespec="seconds"),
+        counts={status: counts.get(status, 0) for status in STATUSES},
+        calls_spent=calls,
+        quota_used=quota.used if quota else None,
+        quota_left=quota.left if quota else None,
+    )
+
+
+def validated_row(row: CheckedRow) -> RowResult:
+    """A row as `validate` reports it: `valid` or `invalid`, with every issue."""
+    status: Status = "valid" if row.valid else "invalid"
+    return RowResult(
+        number=row.number, status=status, message=_issues_message(row), issues=row.issues
+    )
+
+
+def build_rows(
+    checked: Sequence[CheckedRow],
+    plan: Plan,
+    journal_rows: Mapping[str, RowRecord],
+    journal_steps: Mapping[str, Mapping[str, StepRecord]],
+    halt: BulkadsError | None,
+) -> tuple[RowResult, ...]:
+    """Every sheet row's result, in sheet order, from the plan and the journal."""
+    results = []
+    for row in checked:
+        record = journal_rows.get(row.fingerprint)
+        decision = plan.decisions.get(row.number)
+        if decision is not None:
+            status, message = decision.status, decision.message
+            issues, ids = decision.issues or row.issues, dict(decision.ids)
+        elif record is not None:
+            status, message, issues, ids = record.status, record.message, row.issues, record.ids
+            if status == "pending" and not message:  # the run was killed mid-row
+                message = _unfinished(row, journal_steps.get(row.fingerprint, {}))
+        else:
+            status, issues, ids = "pending", row.issues, {}
+            message = f"not sent: {halt}" if halt else "not sent yet"
+        if status != "created":
+            ids = {k: v for k, v in ids.items() if k not in EARLIER_IDS}
+        steps = journal_steps.get(row.fingerprint, {})
+        results.append(_row_result(row, status, message, issues, ids, record, steps))
+    return tuple(results)
+
+
+def would_send(rows: Sequence[RowResult], plan: Plan) -> tuple[RowResult, ...]:
+    """A dry run's rows: those the plan would send are `valid`, with their cost."""
+    costs = {item.number: item.cost for item in plan.work}
+    return tuple(
+        replace(row, status="valid", message=f"would be sent: {costs[row.number]} billable call(s)")
+        if row.number in costs
+        else row
+        for row in rows
+    )
+
+
+def _row_result(
+    row: CheckedRow,
+    status: Status,
+    message: str,
+    issues: tuple[Issue, ...],
+    ids: Mapping[str, Any],
+    record: RowRecord | None,
+    steps: Mapping[str, StepRecord],
+) -> RowResult:
+    ordered = [steps[tool] for tool in steps_for(row.arguments) if tool in steps]
+    last = ordered[-1] if ordered else None
+    warnings = [i.message for i in row.issues if i.severity == "warning"]
+    if warnings and status != "invalid":
+        message = f"{message}; warnings: {'; '.join(warnings)}"
+    return RowResult(
+        number=row.number,
+        status=status,
+        message=message,
+        issues=issues,
+        campaign_id=text(ids.get("campaign_id")),
+        ad_group_id=text(ids.get("ad_group_id")),
+        ad_id=text(ids.get("ad_id")),
+        prepared_asset_bundle_id=text(ids.get("asset_bundle_id")),
+        prepared_image_ids=", ".join(ids.get("image_ids") or []),
+        prepared_card_id=text(ids.get("card_id")),
+        idempotency_key=last.idempotency_key if last else "",
+        attempts=sum(step.attempts for step in ordered),
+        response=last.answer if last else "",
+        finished_at=record.finished_at if record else "",
+    )
+
+
+def _unfinished(row: CheckedRow, steps: Mapping[str, StepRecord]) -> str:
+    tools = steps_for(row.arguments)
+    done = sum(1 for tool in tools if tool in steps and steps[tool].status == "done")
+    return (
+        f"started, not finished ({done} of {len(tools)} calls done; a call in flight is "
+        "resent with its key): rerun to resume"
+    )
+
+
+def _issues_message(row: CheckedRow) -> str:
+    errors = [i.message for i in row.issues if i.severity == "error"]
+    warnings = [i.message for i in row.issues if i.severity == "warning"]
+    parts = ["; ".join(errors)] if errors else ["ok"]
+    if warnings:
+        parts.append(f"warnings: {'; '.join(warnings)}")
+    return "; ".join(parts)
+
+
+def text(value: object) -> str:
+    """A cell or an ID as text: `None` empty, `12.0` as `12`."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
