@@ -17,7 +17,7 @@ from bulkads.sandbox import AGENCY_KEY, SOLO_KEY
 def test_the_command_prints_url_and_keys_at_once_answers_and_stops_on_ctrl_c() -> None:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "bulkads", "sandbox", "--port", str(port)],
+        [sys.executable, "-m", "bulkads", "sandbox", "--port", str(port), "--max-in-flight", "5"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -39,6 +39,7 @@ def test_the_command_prints_url_and_keys_at_once_answers_and_stops_on_ctrl_c() -
     assert SOLO_KEY in banner and AGENCY_KEY in banner and "7100000000000000003" in banner
     assert f"ADSPIRER_BASE_URL=http://127.0.0.1:{port} ADSPIRER_API_KEY=" in banner
     assert body["success"] is True
+    assert "Limits per key: 5 in flight." in banner
     assert process.returncode == 0 and "Traceback" not in stderr
 
 

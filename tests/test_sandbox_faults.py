@@ -89,6 +89,24 @@ async def test_the_rate_limit_answers_429_past_n_requests_a_second_per_key() -> 
     assert sandbox.calls(status=429)[0].fault == "rate_limit"
 
 
+async def test_past_max_in_flight_a_key_gets_429_too_many_concurrent_requests_unbilled() -> None:
+    config = replace(FAST, latency=(0.3, 0.3), max_in_flight=2)
+    async with running(config) as (sandbox, url, session):
+        upload = call(session, url, "upload_tiktok_images", images(IMAGE))
+        first = await asyncio.gather(
+            upload, *(call(session, url, "upload_tiktok_images", images(IMAGE)) for _ in range(2))
+        )
+        other_key = await call(session, url, "get_usage_status", key=AGENCY_KEY)
+        later = await call(session, url, "upload_tiktok_images", images(IMAGE))
+    assert sorted(r.status for r in first) == [200, 200, 429]
+    [refused] = [r for r in first if r.status == 429]
+    assert refused.headers["Retry-After"] == "1"
+    assert "Too many concurrent requests" in refused.body["error"] and "quota" not in refused.body
+    assert other_key.status == 200 and later.status == 200
+    assert sandbox.quota("solo")["used"] == 3  # the two taken at once, and the later one
+    assert [c.fault for c in sandbox.calls(status=429)] == ["capacity"]
+
+
 def test_realistic_latency_gives_the_long_running_tools_the_apis_timings() -> None:
     config = SandboxConfig(realistic=True)
     assert config.latency_for("create_tiktok_campaign") == (15.0, 30.0)

@@ -6,9 +6,9 @@ Usage::
         ...  # POST f"{base_url}/api/v1/tools/get_usage_status/execute"
 
 A request goes: reset fault, key (401), tool (404), body (400), rate limit (429),
-5xx fault; free tools then answer; billable ones go on to the idempotency cache
-(replay or 409), quota (402), the work (latency, upstream 429), the charge, the
-cache, and perhaps a dropped connection.
+capacity (429: the key has `max_in_flight` calls at work), 5xx fault; free tools then
+answer; billable ones go on to the idempotency cache (replay or 409), quota (402), the
+work (latency, upstream 429), the charge, the cache, and perhaps a dropped connection.
 """
 
 from __future__ import annotations
@@ -28,13 +28,14 @@ from bulkads.sandbox.answers import NOT_AUTHENTICATED, Answer, Output, ToolError
 from bulkads.sandbox.faults import (
     chance,
     drop_connection,
+    over_capacity,
     reset_connection,
     server_error,
     throttled,
     too_many,
 )
 from bulkads.sandbox.ledger import Call
-from bulkads.sandbox.state import Sandbox
+from bulkads.sandbox.state import KeyAccount, Sandbox
 from bulkads.sandbox.toolkit import Context
 from bulkads.sandbox.tools import TOOLS, Tool
 
@@ -150,6 +151,24 @@ async def _answer(sandbox: Sandbox, request: web.Request, trace: _Trace) -> Answ
             trace.fault = "rate_limit"
             why = f"Rate limit exceeded: at most {config.rate_limit:g} requests per second per key."
             return too_many(tool, wait, why)
+    most = config.max_in_flight
+    if most is not None and sandbox.working.get(account.label, 0) >= most:
+        trace.fault = "capacity"
+        return over_capacity(tool, most)
+    with sandbox.busy(account.label):
+        return await _admitted(sandbox, account, spec, arguments, raw, trace)
+
+
+async def _admitted(
+    sandbox: Sandbox,
+    account: KeyAccount,
+    spec: Tool,
+    arguments: dict[str, Any],
+    raw: bytes,
+    trace: _Trace,
+) -> Answer:
+    """A request past the limits: a 5xx fault, or the tool's work."""
+    config, tool = sandbox.config, trace.tool
     if chance(sandbox.rng, config.error_rate):
         trace.fault = "error"
         return server_error(sandbox.rng, tool)

@@ -48,13 +48,16 @@ def _announce(base_url: str, config: SandboxConfig) -> None:
         "reset rate": config.reset_rate,
     }
     active = ", ".join(f"{name} {rate:g}" for name, rate in faults.items() if rate)
+    limits = [f"{config.rate_limit:g} requests/s"] if config.rate_limit else []
+    limits += [f"{config.max_in_flight} in flight"] if config.max_in_flight else []
     low, high = config.latency
     latency = "realistic (15-30 s per create)" if config.realistic else f"{low:g}-{high:g} s"
     lines += [
         f"Quota per key: {config.quota_used} of {config.quota_limit} used "
         f"({tier_of(config.quota_limit)} tier). "
         f"Latency: {latency}. "
-        f"Faults: {active or 'none'}.",
+        f"Faults: {active or 'none'}. "
+        f"Limits per key: {', '.join(limits) or 'none'}.",
         "",
         "Try:",
         f"  ADSPIRER_BASE_URL={base_url} ADSPIRER_API_KEY={TEST_KEYS['solo'][0]} "
@@ -113,6 +116,12 @@ async def _serve_until_stopped(sandbox: Sandbox, port: int, started: Callable[[s
     type=click.FloatRange(0, min_open=True),
     default=None,
     help="Requests per second per key before a 429 (default: no limit).",
+)
+@click.option(
+    "--max-in-flight",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Calls in flight per key before a 429 'Too many concurrent requests' (default: no limit).",
 )
 @click.option(
     "--quota-limit",

@@ -27,6 +27,7 @@ class SandboxConfig:
     throttle_rate: float = 0.0  # billable calls answered the upstream 429 (nothing spent)
     retry_after_s: int = 1  # the Retry-After of every 429
     rate_limit: float | None = None  # requests per second per key before a 429; None = off
+    max_in_flight: int | None = None  # calls in flight per key before a 429; None = no limit
     quota_limit: int = 3000  # each key's monthly calls (3000 = the "max" tier)
     quota_used: int = 0  # each key's calls already spent at start
     exhausted_status: int = 402  # 429 sends the quota-exhausted answer (with its quota) as a 429
@@ -47,6 +48,8 @@ class SandboxConfig:
             raise ValueError(f"exhausted_status must be 402 or 429, got {self.exhausted_status}")
         if self.rate_limit is not None and self.rate_limit <= 0:
             raise ValueError(f"rate_limit must be positive, got {self.rate_limit}")
+        if self.max_in_flight is not None and self.max_in_flight < 1:
+            raise ValueError(f"max_in_flight must be at least 1, got {self.max_in_flight}")
 
     def latency_for(self, tool: str) -> tuple[float, float]:
         """The latency range of one tool."""

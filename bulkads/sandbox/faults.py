@@ -1,4 +1,5 @@
-"""Fault injection: random 5xx, the upstream 429, a per-key rate limit, dropped and reset sockets.
+"""Fault injection: random 5xx, the upstream 429, per-key rate and capacity limits, dropped
+and reset sockets.
 
 Usage::
 
@@ -47,6 +48,11 @@ def too_many(tool: str, retry_after: int, why: str) -> Answer:
         f"{why} Retry after {retry_after} seconds.",
         headers={"Retry-After": str(retry_after)},
     )
+
+
+def over_capacity(tool: str, most: int) -> Answer:
+    """The server's own capacity: a 429 asking to come back in a second."""
+    return too_many(tool, 1, f"Too many concurrent requests: at most {most} in flight per key.")
 
 
 def throttled(tool: str, retry_after: int) -> Answer:

@@ -24,7 +24,7 @@ class Call:
     status: int | None  # None: the connection was reset, nothing was answered
     idempotency_key: str | None = None
     replayed: bool = False
-    fault: str | None = None  # "reset", "error", "throttle", "rate_limit", "drop"
+    fault: str | None = None  # "reset", "error", "throttle", "rate_limit", "capacity", "drop"
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -136,6 +137,7 @@ class Sandbox:
         }
         self.in_flight = 0
         self.max_in_flight = 0
+        self.working: dict[str, int] = {}  # calls being worked on, per key label (the capacity)
         self._counter = 0
 
     def account_for(self, secret: str) -> KeyAccount | None:
@@ -170,6 +172,15 @@ class Sandbox:
 
     def leave(self) -> None:
         self.in_flight -= 1
+
+    @contextmanager
+    def busy(self, key: str) -> Iterator[None]:
+        """One more call at work for `key` while inside (the --max-in-flight capacity)."""
+        self.working[key] = self.working.get(key, 0) + 1
+        try:
+            yield
+        finally:
+            self.working[key] -= 1
 
     def created(self, kind: str | None = None) -> list[Created]:
         return self.ledger.created(kind)
