@@ -15,6 +15,14 @@ import enum
 import re
 from dataclasses import dataclass
 
+# The API's tools bulkads calls: their names are written here and nowhere else.
+CREATE = "create_tiktok_campaign"
+PREPARE = "validate_and_prepare_tiktok_assets"
+UPLOAD = "upload_tiktok_images"
+CARD = "create_tiktok_carousel_card"
+USAGE = "get_usage_status"  # free
+ACCOUNTS = "list_connected_accounts"  # free
+
 
 class Kind(enum.Enum):
     """How a cell is read and checked."""
@@ -53,7 +61,8 @@ class Argument:
     min_items: int | None = None  # list kinds
     max_items: int | None = None
     example: str = ""  # the template's example row ('' = left empty)
-    step: str | None = None  # set for columns bulkads turns into a preparing call (§5)
+    # The preparing calls bulkads turns this column into, in order, before the create (§5).
+    steps: tuple[str, ...] = ()
 
 
 OBJECTIVES = ("TRAFFIC", "CONVERSIONS", "LEAD_GENERATION", "REACH", "VIDEO_VIEWS", "APP_PROMOTION")
@@ -160,16 +169,16 @@ ARGUMENTS: tuple[Argument, ...] = (
     Argument(name="card_type", kind=Kind.ENUM, choices=CARD_TYPES,
              help="Carousel card type; required with card_id."),
     Argument(name="image_urls", kind=Kind.URLS, min_items=1, max_items=20,
-             step="validate_and_prepare_tiktok_assets",
+             steps=(PREPARE,),
              help="Creative: public https:// image URLs (9:16). bulkads prepares them "
                   "(one extra call) right before the create.",
              example="https://cdn.example.com/spring-1080x1920.jpg"),
     Argument(name="carousel_image_urls", kind=Kind.URLS, min_items=2, max_items=10,
-             step="upload_tiktok_images",
+             steps=(UPLOAD, CARD),
              help="Creative: 2-10 public https:// image URLs for a carousel. bulkads uploads "
                   "them and builds the card (two extra calls)."),
     Argument(name="carousel_image_ids", kind=Kind.IDS, min_items=2, max_items=10,
-             step="create_tiktok_carousel_card",
+             steps=(CARD,),
              help="Creative: 2-10 TikTok image IDs for a carousel. bulkads builds the card "
                   "(one extra call)."),
 )
@@ -213,5 +222,7 @@ def header_key(header: str) -> str:
 
 
 BY_NAME: dict[str, Argument] = {argument.name: argument for argument in ARGUMENTS}
+# The columns that become preparing calls, never sent to the create as they are.
+STEP_COLUMNS: tuple[str, ...] = tuple(argument.name for argument in ARGUMENTS if argument.steps)
 BY_KEY: dict[str, Argument] = {header_key(argument.name): argument for argument in ARGUMENTS}
 RESULT_KEYS: dict[str, str] = {header_key(name): name for name in RESULT_COLUMNS}

@@ -32,6 +32,7 @@ from bulkads.answers import (
     run_error,
     unreachable,
 )
+from bulkads.arguments import CREATE
 from bulkads.client import Client
 from bulkads.errors import (
     BulkadsError,
@@ -39,7 +40,7 @@ from bulkads.errors import (
 from bulkads.ids import extract_ids
 from bulkads.journal import Journal
 from bulkads.pacing import Budget, Pacer, backoff
-from bulkads.plan import CREATE, PRODUCES, Work, encode, step_arguments, steps_for
+from bulkads.plan import PRODUCES, Work, encode, step_arguments, steps_for
 from bulkads.states import RowState, StepState
 
 log = logging.getLogger("bulkads")

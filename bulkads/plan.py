@@ -17,14 +17,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bulkads.arguments import BY_NAME, CARD, CREATE, PREPARE, STEP_COLUMNS, UPLOAD
 from bulkads.rules import CheckedRow, Issue
 from bulkads.states import RowRecord, Status, StepRecord
 
-PREPARE = "validate_and_prepare_tiktok_assets"
-UPLOAD = "upload_tiktok_images"
-CARD = "create_tiktok_carousel_card"
-CREATE = "create_tiktok_campaign"
-STEP_COLUMNS = ("image_urls", "carousel_image_urls", "carousel_image_ids")
 # The ID each step must produce; an answer without it leaves the row rejected.
 PRODUCES = {PREPARE: "asset_bundle_id", UPLOAD: "image_ids", CARD: "card_id", CREATE: "campaign_id"}
 # The IDs a results workbook fed back in may carry for a row created earlier.
@@ -90,13 +86,11 @@ class Plan:
 
 
 def steps_for(arguments: Mapping[str, Any]) -> tuple[str, ...]:
-    """The billable calls a row needs, in order."""
-    if "image_urls" in arguments:
-        return (PREPARE, CREATE)
-    if "carousel_image_urls" in arguments:
-        return (UPLOAD, CARD, CREATE)
-    if "carousel_image_ids" in arguments:
-        return (CARD, CREATE)
+    """The billable calls a row needs, in order: its step column's (the argument table
+    says which), then the create."""
+    for name in STEP_COLUMNS:
+        if name in arguments:
+            return (*BY_NAME[name].steps, CREATE)
     return (CREATE,)
 
 
@@ -127,9 +121,10 @@ def step_arguments(
             card["call_to_action"] = arguments["call_to_action"]
         return card
     create = {k: v for k, v in arguments.items() if k not in STEP_COLUMNS}
-    if "image_urls" in arguments:
+    steps = steps_for(arguments)
+    if PREPARE in steps:
         create["asset_bundle_id"] = produced["asset_bundle_id"]
-    elif "carousel_image_urls" in arguments or "carousel_image_ids" in arguments:
+    elif CARD in steps:
         create["card_id"] = produced["card_id"]
         create["card_type"] = "IMAGE"
     return create

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bulkads.answers import Outcome, Quota, Verdict, judge, run_error, unreachable
+from bulkads.arguments import ACCOUNTS, USAGE
 from bulkads.client import Client
 from bulkads.pacing import Pacer, backoff
 from bulkads.plan import Accounts, encode
@@ -43,10 +44,10 @@ async def preflight(client: Client, pacer: Pacer, *, accounts: bool = True) -> P
     """Ask the free tools (the accounts only when `accounts`); raise for a refused key, a
     wrong URL or no network at all."""
     if not accounts:
-        return _read(await _ask(client, pacer, "get_usage_status", {}), None)
+        return _read(await _ask(client, pacer, USAGE, {}), None)
     usage, listing = await asyncio.gather(
-        _ask(client, pacer, "get_usage_status", {}),
-        _ask(client, pacer, "list_connected_accounts", {"platform": "tiktok_ads"}),
+        _ask(client, pacer, USAGE, {}),
+        _ask(client, pacer, ACCOUNTS, {"platform": "tiktok_ads"}),
     )
     return _read(usage, listing)
 

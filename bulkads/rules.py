@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from bulkads.arguments import ARGUMENTS, CREATIVE_COLUMNS, Argument, Kind
+from bulkads.arguments import ARGUMENTS, CREATE, CREATIVE_COLUMNS, Argument, Kind
 from bulkads.cells import CellError, Value, format_datetime, is_empty, reader, text_length
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ def _check(
     given: set[str] = set()
     for name, value in raw.items():
         if name not in _READERS:
-            issues.append(Issue(name, f"{name}: not an argument of create_tiktok_campaign"))
+            issues.append(Issue(name, f"{name}: not an argument of {CREATE}"))
             continue
         cell = _cell(name, value, now, memo)
         if cell is None:

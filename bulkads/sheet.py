@@ -24,13 +24,12 @@ from typing import Literal
 
 import python_calamine
 
-from bulkads.arguments import BY_KEY, RESULT_KEYS, header_key
+from bulkads.arguments import BY_KEY, CREATE, RESULT_KEYS, header_key
 from bulkads.errors import SheetError
 from bulkads.guard import DEFAULT_LIMITS, Limits, check_file, password_protected
 
 Role = Literal["argument", "result", "unknown"]
 
-TOOL = "create_tiktok_campaign"
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_BYTES = 64 * 1024
 
@@ -307,7 +306,7 @@ def _columns(
 
 def _unknown_warning(column: Column, named: bool) -> str:
     what = (
-        f"column {column.header!r} is not an argument of {TOOL}"
+        f"column {column.header!r} is not an argument of {CREATE}"
         if named
         else f"{column.header} has data but no header"
     )

@@ -12,8 +12,10 @@ import pytest
 from runs import campaign_row, config_for, served, write_csv
 
 from bulkads import runner
+from bulkads.arguments import BY_NAME, STEP_COLUMNS
 from bulkads.ids import extract_ids
 from bulkads.journal import utc_now
+from bulkads.plan import PRODUCES, step_arguments, steps_for
 from bulkads.sandbox import SOLO_ADVERTISERS, SOLO_KEY, library_image_ids
 
 PREPARE = "validate_and_prepare_tiktok_assets"
@@ -30,6 +32,19 @@ def image_row(n: int, *names: str) -> dict[str, Any]:
 def carousel_row(n: int, count: int = 3) -> dict[str, Any]:
     urls = ",".join(f"https://cdn.example.com/{n}-{i}_1080x1920.jpg" for i in range(count))
     return campaign_row(n, tiktok_item_id=None, carousel_image_urls=urls, call_to_action="SHOP_NOW")
+
+
+@pytest.mark.parametrize("column", STEP_COLUMNS)
+def test_a_step_column_becomes_the_calls_the_argument_table_names_then_the_create(
+    column: str,
+) -> None:
+    row = {"campaign_name": "Spring", "ad_text": "Hi", "landing_page_url": "https://a.example"}
+    row[column] = ["x", "y"]
+    steps = steps_for(row)
+    assert steps == (*BY_NAME[column].steps, CREATE)
+    assert all(tool in PRODUCES for tool in steps)  # each call has the ID it must give
+    produced = {"asset_bundle_id": "bndl_1", "image_ids": ["img_1", "img_2"], "card_id": "card_1"}
+    assert column not in step_arguments(CREATE, row, produced)
 
 
 @pytest.mark.parametrize(

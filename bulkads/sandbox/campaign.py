@@ -17,7 +17,7 @@ from bulkads.sandbox.creative import BUNDLE_LIFETIME, check_images_known
 from bulkads.sandbox.toolkit import Context, optional_str
 
 # The API's own arguments: the table without the columns bulkads turns into extra steps.
-API_ARGUMENTS = frozenset(a.name for a in ARGUMENTS if a.step is None)
+API_ARGUMENTS = frozenset(a.name for a in ARGUMENTS if not a.steps)
 CAMPAIGN_BASE, AD_GROUP_BASE, AD_BASE = 1801000000000000, 1802000000000000, 1803000000000000
 
 
