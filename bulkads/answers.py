@@ -12,10 +12,10 @@ A pure function over what came back; the engine decides what each verdict does.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from bulkads.errors import ApiConfigError, BulkadsError, KeyRefused, NetworkDown, QuotaExhausted
 
 if TYPE_CHECKING:
-    from bulkads.client import Answer
+    from bulkads.transport import Answer
 
 
 class Verdict(enum.Enum):
@@ -76,15 +76,22 @@ _STILL_PROCESSING = re.compile(r"still being processed|in progress", re.IGNORECA
 
 
 def classify(
-    *, status: int | None, body: bytes | None, headers: Mapping[str, str], location: str = ""
+    *,
+    status: int | None,
+    body: bytes | None,
+    headers: Mapping[str, str],
+    location: str = "",
+    now: float | None = None,
 ) -> Outcome:
-    """The verdict on one answer; `status=None` means no answer came (error, timeout, drop)."""
+    """The verdict on one answer; `status=None` means no answer came (error, timeout, drop).
+
+    `now` (wall-clock seconds when it came) turns a dated Retry-After into a wait."""
     if status is None:
         return Outcome(Verdict.RETRY, "no answer (connection failed, dropped or timed out)")
     payload = _json_object(body)
     message = _message(payload, body)
     quota = _quota(payload)
-    retry_after = _retry_after(headers, message)
+    retry_after = _retry_after(headers, message, now)
     if quota is not None and quota.exhausted and status != 200:
         return Outcome(Verdict.HALT_QUOTA, message, quota=quota)
     if 300 <= status < 400:
@@ -123,7 +130,11 @@ def judge(answer: Answer) -> Outcome:
     if answer.status is None:
         return Outcome(Verdict.RETRY, answer.error or "no answer")
     return classify(
-        status=answer.status, body=answer.body, headers=answer.headers, location=answer.location
+        status=answer.status,
+        body=answer.body,
+        headers=answer.headers,
+        location=answer.location,
+        now=answer.received_at,
     )
 
 
@@ -200,18 +211,17 @@ def _quota(payload: dict[str, Any] | None) -> Quota | None:
     return Quota(used=used, limit=limit, tier=str(block.get("tier") or ""))
 
 
-def _retry_after(headers: Mapping[str, str], message: str) -> float | None:
+def _retry_after(headers: Mapping[str, str], message: str, now: float | None) -> float | None:
     waits: list[float] = []
     header = headers.get("Retry-After") or headers.get("retry-after")
     if header:
         try:
             waits.append(float(header))
         except ValueError:
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 when = parsedate_to_datetime(header)
-                waits.append(max(when.timestamp() - time.time(), 0.0))
-            except (TypeError, ValueError):
-                pass
+                if now is not None:  # a date is a wait only against when the answer came
+                    waits.append(max(when.timestamp() - now, 0.0))
     match = _RETRY_AFTER_TEXT.search(message)
     if match:
         waits.append(float(match.group(1)))

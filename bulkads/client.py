@@ -1,4 +1,4 @@
-"""The HTTP boundary: the only module that imports aiohttp's client.
+"""The real transport (`transport.Transport`): the only module that imports aiohttp's client.
 
 Usage::
 
@@ -6,7 +6,7 @@ Usage::
         answer = await client.call("get_usage_status", b'{"arguments":{}}')
 
 `call` never raises for network trouble: a failed, dropped or timed-out request is
-an `Answer` with `status=None`, which `answers.classify` turns into a retry.
+an `Answer` with `status=None`, which `answers.judge` turns into a retry.
 Redirects are never followed, so the key never reaches another host.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from dataclasses import dataclass, field
+import time
 from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit
@@ -24,24 +24,7 @@ import aiohttp
 from bulkads import __version__
 from bulkads.config import Secret
 from bulkads.errors import UsageError
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What came back for one request (status None: nothing usable came back)."""
-
-    status: int | None
-    body: bytes | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    error: str = ""  # why nothing came back
-
-    @property
-    def location(self) -> str:
-        return self.headers.get("Location", "")
-
-    @property
-    def replayed(self) -> bool:
-        return self.headers.get("Idempotent-Replayed", "").lower() == "true"
+from bulkads.transport import Answer
 
 
 def check_base_url(url: str) -> str:
@@ -105,7 +88,9 @@ class Client:
                 url, data=body, headers=headers, allow_redirects=False
             ) as response:
                 payload = await response.read()
-                return Answer(response.status, payload, dict(response.headers))
+                return Answer(
+                    response.status, payload, dict(response.headers), received_at=time.time()
+                )
         except TimeoutError:
             return Answer(None, error=f"no answer within {self._timeout:g} s")
         except aiohttp.ClientError as exc:

@@ -2,7 +2,7 @@
 
 Usage::
 
-    engine = Engine(client=client, journal=journal, pacer=Pacer(2.0), budget=Budget(120),
+    engine = Engine(transport=client, journal=journal, pacer=Pacer(2.0), budget=Budget(120),
                     settings=EngineSettings(concurrency=4))
     await engine.run(plan.work)
     engine.halt        # None, or the run-level error that stopped it (quota, key, ...)
@@ -15,11 +15,10 @@ others; only a run-level verdict (quota, key, base URL) stops the pool, cleanly.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -33,7 +32,6 @@ from bulkads.answers import (
     unreachable,
 )
 from bulkads.arguments import CREATE
-from bulkads.client import Client
 from bulkads.errors import (
     BulkadsError,
 )
@@ -42,6 +40,7 @@ from bulkads.journal import Journal
 from bulkads.pacing import Budget, Pacer, backoff
 from bulkads.plan import PRODUCES, Work, encode, step_arguments, steps_for
 from bulkads.states import RowState, StepState
+from bulkads.transport import Transport
 
 log = logging.getLogger("bulkads")
 
@@ -100,20 +99,22 @@ class Engine:
     def __init__(
         self,
         *,
-        client: Client,
+        transport: Transport,
         journal: Journal,
         pacer: Pacer,
         budget: Budget,
         settings: EngineSettings,
         rng: random.Random | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         listener: Listener | None = None,
     ) -> None:
-        self._client = client
+        self._transport = transport
         self._journal = journal
         self._pacer = pacer
         self._budget = budget
         self._settings = settings
         self._rng = rng or random.Random()
+        self._sleep = sleep  # the back-off's; the pacer has its own clock and sleep
         self._listener = listener or _Silent()
         self._stopped = asyncio.Event()
         self._no_advertiser_blocked = ""  # the API's account list, once it asked for one
@@ -261,15 +262,14 @@ class Engine:
         for attempt in range(1, self._settings.max_attempts + 1):
             if self.stopped:
                 return outcome, False
-            # Journal first (a durable commit), then wait for the pacer, so the variable
-            # time of the commit does not bunch requests up on the wire.
-            self._journal.mark_sending(item.fingerprint, tool)
             await self._pacer.acquire()
-            if self._stopped.is_set():  # it may have stopped while we waited
+            if self._stopped.is_set():  # it may have stopped while we waited: nothing went out
                 return outcome, False
+            # "sent" is journaled (a durable commit) only now that the request leaves.
+            self._journal.mark_sending(item.fingerprint, tool)
             self._in_flight += 1
             try:
-                answer = await self._client.call(tool, body, key)
+                answer = await self._transport.call(tool, body, key)
             finally:
                 self._in_flight -= 1
             self.stats.requests += 1
@@ -312,8 +312,13 @@ class Engine:
 
     async def _pause(self, delay: float) -> None:
         """Sleep, but wake at once if the run stops."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopped.wait(), timeout=delay)
+        sleeping = asyncio.ensure_future(self._sleep(delay))
+        stopping = asyncio.ensure_future(self._stopped.wait())
+        try:
+            await asyncio.wait((sleeping, stopping), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            sleeping.cancel()
+            stopping.cancel()
 
     def _record(
         self,

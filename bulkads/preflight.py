@@ -2,7 +2,7 @@
 
 Usage::
 
-    facts = await preflight(client, pacer)
+    facts = await preflight(transport, pacer)          # a Client, or a ScriptedTransport
     facts.quota         # Quota or None (unknown: the run goes on without it)
     facts.accounts      # Accounts or None
     facts.notes         # what could not be learned, said to the user
@@ -15,14 +15,15 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from bulkads.answers import Outcome, Quota, Verdict, judge, run_error, unreachable
 from bulkads.arguments import ACCOUNTS, USAGE
-from bulkads.client import Client
 from bulkads.pacing import Pacer, backoff
 from bulkads.plan import Accounts, encode
+from bulkads.transport import Transport
 
 _TEXT_ACCOUNT = re.compile(
     r"^\W*(?P<name>[^\n(]*?)\s*\((?:advertiser_id|account_id|id)\s*[=:]\s*[\"'`]?(?P<id>\w+)",
@@ -30,7 +31,6 @@ _TEXT_ACCOUNT = re.compile(
 )
 _ATTEMPTS = 3
 _MOST_PAUSE = 10.0  # seconds between two tries of a free call, Retry-After or not
-_RNG = random.Random()
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,32 @@ class Preflight:
     notes: tuple[str, ...] = field(default=())
 
 
-async def preflight(client: Client, pacer: Pacer, *, accounts: bool = True) -> Preflight:
+@dataclass(frozen=True)
+class _Asker:
+    """How the free tools are asked: the transport, the pacer, and the pauses' time."""
+
+    transport: Transport
+    pacer: Pacer
+    sleep: Callable[[float], Awaitable[None]]
+    rng: random.Random
+
+
+async def preflight(
+    transport: Transport,
+    pacer: Pacer,
+    *,
+    accounts: bool = True,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    rng: random.Random | None = None,
+) -> Preflight:
     """Ask the free tools (the accounts only when `accounts`); raise for a refused key, a
-    wrong URL or no network at all."""
+    wrong URL or no network at all. `sleep` and `rng` pace the retries."""
+    asker = _Asker(transport, pacer, sleep, rng or random.Random())
     if not accounts:
-        return _read(await _ask(client, pacer, USAGE, {}), None)
+        return _read(await _ask(asker, USAGE, {}), None)
     usage, listing = await asyncio.gather(
-        _ask(client, pacer, USAGE, {}),
-        _ask(client, pacer, ACCOUNTS, {"platform": "tiktok_ads"}),
+        _ask(asker, USAGE, {}),
+        _ask(asker, ACCOUNTS, {"platform": "tiktok_ads"}),
     )
     return _read(usage, listing)
 
@@ -65,17 +83,19 @@ def _read(usage: Outcome, listing: Outcome | None) -> Preflight:
     return Preflight(quota, accounts, tuple(notes))
 
 
-async def _ask(client: Client, pacer: Pacer, tool: str, arguments: dict[str, Any]) -> Outcome:
+async def _ask(asker: _Asker, tool: str, arguments: dict[str, Any]) -> Outcome:
     outcome = Outcome(Verdict.RETRY, "not asked")
     for attempt in range(1, _ATTEMPTS + 1):
-        await pacer.acquire()
-        answer = await client.call(tool, encode(arguments))
+        await asker.pacer.acquire()
+        answer = await asker.transport.call(tool, encode(arguments))
         outcome = judge(answer)
         if outcome.verdict is not Verdict.RETRY:
             break
         if attempt < _ATTEMPTS:  # a free call, but no reason to hammer the API either
-            pause = backoff(attempt=attempt, retry_after=outcome.retry_after, rng=_RNG, base=0.5)
-            await asyncio.sleep(min(pause, _MOST_PAUSE))
+            pause = backoff(
+                attempt=attempt, retry_after=outcome.retry_after, rng=asker.rng, base=0.5
+            )
+            await asker.sleep(min(pause, _MOST_PAUSE))
     _raise_for(outcome, no_answer=outcome.verdict is Verdict.RETRY and answer.status is None)
     return outcome
 

@@ -153,7 +153,7 @@ async def _send(
         if listener is not None and quota is not None:
             listener.quota_seen(quota)
         engine = Engine(
-            client=client,
+            transport=client,
             journal=journal,
             pacer=pacer,
             budget=Budget(budget),

@@ -6,54 +6,17 @@ The pacer's clock and sleep are injected, so these tests are exact and never sle
 from __future__ import annotations
 
 import asyncio
-import heapq
-import itertools
 import math
 import random
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from virtual import VirtualTime
 
 from bulkads.pacing import Pacer
 
 T = TypeVar("T")
-
-
-class FakeTime:
-    """Virtual time: sleepers wake in time order, and the clock jumps to each wake-up.
-
-    `run` drives a coroutine: whenever every task is blocked, the earliest sleeper is
-    woken and the clock set to its time, so concurrent sleeps overlap as real ones do.
-    """
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
-        self._order = itertools.count()
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        future = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self.now + max(seconds, 0.0), next(self._order), future))
-        await future
-
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        async def drive() -> T:
-            task = asyncio.ensure_future(coroutine)
-            while not task.done():
-                for _ in range(50):  # let every runnable task reach its next sleep
-                    await asyncio.sleep(0)
-                if self._sleepers:
-                    when, _, future = heapq.heappop(self._sleepers)
-                    self.now = max(self.now, when)
-                    future.set_result(None)
-            return task.result()
-
-        return asyncio.run(drive())
 
 
 def most_in_window(times: list[float], window: float) -> int:
@@ -67,7 +30,7 @@ def most_in_window(times: list[float], window: float) -> int:
 
 
 async def send_all(
-    pacer: Pacer, time: FakeTime, count: int, workers: int, work: list[float]
+    pacer: Pacer, time: VirtualTime, count: int, workers: int, work: list[float]
 ) -> list[float]:
     sent: list[float] = []
     jobs = iter(range(count))
@@ -92,7 +55,7 @@ async def send_all(
 def test_no_window_ever_holds_more_than_the_rate(
     rate: float, count: int, workers: int, work: list[float]
 ) -> None:
-    time = FakeTime()
+    time = VirtualTime()
     pacer = Pacer(rate, clock=time.clock, sleep=time.sleep)
     sent = time.run(send_all(pacer, time, count, workers, work))
     assert len(sent) == count
@@ -101,7 +64,7 @@ def test_no_window_ever_holds_more_than_the_rate(
 
 
 def test_a_busy_pacer_runs_close_to_the_rate_without_a_burst_at_start() -> None:
-    time = FakeTime()
+    time = VirtualTime()
     pacer = Pacer(20, clock=time.clock, sleep=time.sleep)
     sent = time.run(send_all(pacer, time, 400, 8, [0.0]))
     elapsed = sent[-1] - sent[0]
@@ -110,7 +73,7 @@ def test_a_busy_pacer_runs_close_to_the_rate_without_a_burst_at_start() -> None:
 
 
 def test_a_late_wake_up_is_made_up_without_breaking_the_window() -> None:
-    time = FakeTime()
+    time = VirtualTime()
     pacer = Pacer(10, clock=time.clock, sleep=time.sleep)
     rng = random.Random(4)
     jitter = [rng.uniform(0, 0.3) for _ in range(50)]
@@ -120,7 +83,7 @@ def test_a_late_wake_up_is_made_up_without_breaking_the_window() -> None:
 
 
 def test_after_a_429_the_rate_is_halved_for_a_while() -> None:
-    time = FakeTime()
+    time = VirtualTime()
     pacer = Pacer(10, slow_for=60, clock=time.clock, sleep=time.sleep)
 
     async def both() -> tuple[list[float], list[float]]:
@@ -136,7 +99,7 @@ def test_after_a_429_the_rate_is_halved_for_a_while() -> None:
 
 
 def test_a_fractional_rate_never_rounds_up() -> None:
-    time = FakeTime()
+    time = VirtualTime()
     pacer = Pacer(2.5, clock=time.clock, sleep=time.sleep)
     sent = time.run(send_all(pacer, time, 30, 4, [0.0]))
     assert most_in_window(sent, 1.0) <= 2
