@@ -14,7 +14,7 @@ origin), so it is driven in virtual time by the tests and by the engine's clock.
 The rule, and where it comes from:
 - The target is Little's law: calls in flight = rate × latency. The rate is the one
   the user pays for (`--rate`); the latency is a moving average of answers that did
-  work, with 20% headroom plus one call (one call may always wait at the pacer).
+  work, with 20% headroom plus two calls (one may always wait at the pacer).
   Netflix's concurrency-limits and Envoy's adaptive-concurrency filter compute their
   limits from latency too, but they read *rising* latency as queueing (Gradient2,
   Vegas: the limit shrinks when latency grows). This API's latency is the tool's own
@@ -44,7 +44,10 @@ import enum
 import math
 from typing import Protocol
 
+from bulkads.answers import Outcome, Verdict
+
 HEADROOM = 1.2  # over rate × latency: latencies vary (15-30 s), in flight must cover the spread
+SPARE = 2  # calls beyond that: one waiting at the pacer, one for the newest call's age of 0
 SMOOTHING = 0.25  # weight of each new latency sample in the moving average
 PROBE_ROUNDS = 8  # round trips per +1 past the last level a 429 refused
 AGE_CAP = 2.0  # a call in flight raises the latency estimate to at most this × the average
@@ -58,6 +61,15 @@ class Signal(enum.Enum):
     PUSHBACK = "pushback"  # 5xx, no answer (a timeout), 409 "still being processed"
     THROTTLE = "throttle"  # a 429 without a quota block: push-back that says "too many"
     QUIET = "quiet"  # says nothing about load: a replay, a rejection, a halt
+
+
+def signal_for(status: int | None, outcome: Outcome, *, replayed: bool) -> Signal:
+    """What one answer says about the load (CONTRACT §1: 429, 5xx, timeouts push back)."""
+    if outcome.verdict is Verdict.RETRY:
+        return Signal.THROTTLE if outcome.throttled else Signal.PUSHBACK
+    if outcome.verdict is Verdict.DONE and not replayed and status is not None:
+        return Signal.WORK
+    return Signal.QUIET
 
 
 class Concurrency(Protocol):
@@ -139,7 +151,7 @@ class AutoConcurrency(_Wire):
         latency = self._latency or 0.0
         age = self._oldest_age(now)
         estimate = max(latency, min(age, AGE_CAP * latency)) if self._latency else age
-        return math.ceil(self._rate * estimate * HEADROOM) + 1
+        return math.ceil(self._rate * estimate * HEADROOM) + SPARE
 
     def limit(self, now: float) -> int:
         return max(1, min(self._max, math.floor(self._ceiling), self.target(now)))

@@ -16,6 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bulkads.concurrency import (
+    HEADROOM,
+    SPARE,
     AutoConcurrency,
     Concurrency,
     FixedConcurrency,
@@ -151,7 +153,7 @@ def warmed(rate: float, latency: float, calls: int = 50) -> tuple[AutoConcurrenc
 def test_after_push_back_the_limit_grows_back_within_a_round_trip() -> None:
     limiter, now = warmed(rate=5.0, latency=4.0)
     before = limiter.limit(now)
-    assert before == math.ceil(5.0 * 4.0 * 1.2) + 1
+    assert before == math.ceil(5.0 * 4.0 * HEADROOM) + SPARE
     limiter.answered(limiter.sent(now), now + 0.1, Signal.PUSHBACK)
     assert limiter.limit(now + 0.1) == before // 2
     for _ in range(before - before // 2):  # one round trip of answers that did work
