@@ -78,7 +78,25 @@ _journal_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Commands(click.Group):
+    """The commands; `sandbox` (aiohttp's server side) is imported only when it is asked for,
+    so `bulkads run` does not pay for it at start-up."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "sandbox"})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "sandbox":
+            from bulkads.sandbox.command import sandbox_command
+
+            return sandbox_command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(
+    cls=_Commands,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="bulkads")
 def main() -> None:
     """Launch TikTok ad campaigns in bulk from a spreadsheet, through the Adspirer API.
@@ -336,15 +354,6 @@ def demo(output: Path) -> None:
     console = _console()
     report = run_demo(output, console=console)
     _finish(report, as_json=False, title="Demo")
-
-
-def _register_sandbox() -> None:
-    from bulkads.sandbox.command import sandbox_command
-
-    main.add_command(sandbox_command, name="sandbox")
-
-
-_register_sandbox()
 
 
 def _api_key(path: Path | None) -> Secret:

@@ -19,6 +19,7 @@ PURE = (
     "bulkads.pacing",
     "bulkads.states",
     "bulkads.report",
+    "bulkads.concurrency",
 )
 # The edges: the network, SQLite, the workbook writer.
 EDGES = ("aiohttp", "sqlite3", "xlsxwriter", "openpyxl", "python_calamine")
@@ -35,3 +36,13 @@ def test_the_pure_core_never_imports_the_network_sqlite_or_a_workbook_library(
     )
     loaded = set(json.loads(result.stdout))
     assert not loaded & set(EDGES), f"{module} pulls in {sorted(loaded & set(EDGES))}"
+
+
+def test_the_run_command_does_not_load_the_sandbox_server_at_start_up() -> None:
+    probe = "import bulkads.cli, sys, json; print(json.dumps(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    loaded = set(json.loads(result.stdout))
+    assert "aiohttp.web" not in loaded
+    assert not {name for name in loaded if name.startswith("bulkads.sandbox")}
