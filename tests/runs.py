@@ -15,7 +15,8 @@ from typing import Any
 from bulkads.config import RunConfig, Secret, default_journal_path, default_results_path
 from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig, serve_in_thread
 
-QUICK = SandboxConfig(latency=(0.0, 0.005), seed=7)
+# The strict library: unknown image and card IDs are refused (the API would refuse them).
+QUICK = SandboxConfig(latency=(0.0, 0.005), seed=7, strict_library=True)
 
 
 def campaign_row(n: int, **overrides: Any) -> dict[str, Any]:

@@ -26,7 +26,8 @@ import pytest
 from bulkads import rules
 from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig, serve
 
-FAST = SandboxConfig(latency=(0.0, 0.002), seed=1)
+# The strict library: unknown image and card IDs are refused, as the contract tests need.
+FAST = SandboxConfig(latency=(0.0, 0.002), seed=1, strict_library=True)
 
 
 @dataclass(frozen=True)

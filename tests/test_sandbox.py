@@ -188,7 +188,50 @@ async def test_create_answers_400_naming_every_broken_rule_and_spends_nothing() 
     assert "ad_text" in reply.body["error"] and "landing_page_url" in reply.body["error"]
 
 
-async def test_unknown_existing_image_ids_or_card_are_refused() -> None:
+async def test_by_default_well_formed_image_card_and_post_ids_are_taken_as_the_users_own() -> None:
+    require_rules()
+    async with running(replace(FAST, strict_library=False)) as (sandbox, url, session):
+        image = await call(
+            session, url, "create_tiktok_campaign", campaign(existing_image_ids=["ad-site/v0201"])
+        )
+        card = await call(
+            session,
+            url,
+            "create_tiktok_campaign",
+            campaign(existing_image_ids=None, card_id="7390001", card_type="IMAGE"),
+        )
+        post = await call(
+            session,
+            url,
+            "create_tiktok_campaign",
+            campaign(existing_image_ids=None, tiktok_item_id="7350000000000000101"),
+        )
+        carousel = await call(
+            session, url, "create_tiktok_carousel_card", {"image_ids": ["ad-site/a", "ad-site/b"]}
+        )
+    assert [r.status for r in (image, card, post, carousel)] == [200] * 4
+    assert len(sandbox.created("campaign")) == 3
+
+
+@pytest.mark.parametrize(
+    ("creative", "bad"),
+    [
+        ({"existing_image_ids": ["img one"]}, "img one"),
+        ({"existing_image_ids": None, "card_id": "card<1>", "card_type": "IMAGE"}, "card<1>"),
+        ({"existing_image_ids": None, "tiktok_item_id": "post-12"}, "post-12"),
+    ],
+)
+async def test_by_default_a_malformed_image_card_or_post_id_is_refused(
+    creative: dict[str, Any], bad: str
+) -> None:
+    require_rules()
+    async with running(replace(FAST, strict_library=False)) as (sandbox, url, session):
+        reply = await call(session, url, "create_tiktok_campaign", campaign(**creative))
+    assert reply.status == 400 and bad in reply.body["error"]
+    assert sandbox.created("campaign") == []
+
+
+async def test_strict_library_refuses_unknown_existing_image_ids_or_card() -> None:
     require_rules()
     async with running() as (sandbox, url, session):
         image = await call(

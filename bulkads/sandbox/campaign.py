@@ -13,7 +13,13 @@ from bulkads import rules
 from bulkads.arguments import ARGUMENTS
 from bulkads.sandbox.accounts import Advertiser
 from bulkads.sandbox.answers import Output, ToolError
-from bulkads.sandbox.creative import BUNDLE_LIFETIME, check_images_known
+from bulkads.sandbox.creative import (
+    ASSET_ID_FORM,
+    BUNDLE_LIFETIME,
+    POST_ID_FORM,
+    check_form,
+    check_images_known,
+)
 from bulkads.sandbox.toolkit import Context, optional_str
 
 # The API's own arguments: the table without the columns bulkads turns into extra steps.
@@ -37,7 +43,8 @@ def _check(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _check_creative(ctx: Context, advertiser: Advertiser, normalized: dict[str, Any]) -> None:
-    """The creative must exist for this advertiser, and a bundle must not have expired."""
+    """A bundle must exist for this advertiser and be fresh; the user's own image, card and
+    post IDs must be well-formed (strict: the images and the card must be known here)."""
     bundle_id = normalized.get("asset_bundle_id")
     if bundle_id:
         bundle = ctx.owned("bundle", bundle_id, advertiser)
@@ -57,7 +64,12 @@ def _check_creative(ctx: Context, advertiser: Advertiser, normalized: dict[str, 
     if normalized.get("existing_image_ids"):
         check_images_known(ctx, advertiser, list(normalized["existing_image_ids"]))
     card_id = normalized.get("card_id")
-    if card_id and ctx.owned("card", card_id, advertiser) is None:
+    if card_id:
+        check_form("card_id", [card_id], ASSET_ID_FORM)
+    if normalized.get("tiktok_item_id"):
+        check_form("tiktok_item_id", [normalized["tiktok_item_id"]], POST_ID_FORM)
+    strict = ctx.sandbox.config.strict_library
+    if strict and card_id and ctx.owned("card", card_id, advertiser) is None:
         raise ToolError(
             f"Unknown card_id {card_id} for advertiser {advertiser.advertiser_id}; "
             "create it with create_tiktok_carousel_card."

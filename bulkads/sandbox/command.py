@@ -157,6 +157,12 @@ async def _serve_until_stopped(sandbox: Sandbox, port: int, started: Callable[[s
 @click.option(
     "--structured", is_flag=True, help="Create and validate answers also carry data.structured."
 )
+@click.option(
+    "--strict-library",
+    is_flag=True,
+    help="Accept only image and card IDs from the sandbox's own library or made with the key "
+    "(default: any well-formed ID is taken as the user's own).",
+)
 def sandbox_command(**options: Any) -> None:
     """Serve the Adspirer-compatible sandbox on 127.0.0.1 with two test keys."""
     port = options.pop("port")

@@ -35,6 +35,9 @@ class SandboxConfig:
     reset_rate: float = 0.0  # connections reset before any work
     seed: int | None = None  # for the fault draws and the generated IDs
     structured: bool = False  # create/validate answers also carry data.structured
+    # The sandbox cannot see a user's asset library: by default a well-formed image, card or
+    # post ID is taken as theirs. Strict: only its own library and what the key created.
+    strict_library: bool = False
 
     def __post_init__(self) -> None:
         low, high = self.latency

@@ -88,6 +88,18 @@ def upload_tiktok_images(ctx: Context, args: dict[str, Any]) -> Output:
     return Output(text, {"image_ids": image_ids})
 
 
+# What an asset ID may look like: TikTok's image IDs hold letters, digits and `_-./:`.
+ASSET_ID_FORM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-./:]{0,127}")
+POST_ID_FORM = re.compile(r"[0-9]{1,30}")
+
+
+def check_form(name: str, values: list[str], form: re.Pattern[str]) -> None:
+    """The only check the sandbox can make of a user's own IDs: their form."""
+    bad = [value for value in values if not form.fullmatch(value)]
+    if bad:
+        raise ToolError(f"{name}: malformed ID(s): {', '.join(bad)}")
+
+
 def known_image(ctx: Context, advertiser: Advertiser, image_id: str) -> bool:
     """An image in the advertiser's library: pre-loaded or uploaded with this key."""
     in_library = image_id in library_image_ids(advertiser.advertiser_id)
@@ -95,6 +107,10 @@ def known_image(ctx: Context, advertiser: Advertiser, image_id: str) -> bool:
 
 
 def check_images_known(ctx: Context, advertiser: Advertiser, image_ids: list[str]) -> None:
+    """Well-formed IDs; strict: each one in the library or uploaded with this key."""
+    check_form("image_ids", image_ids, ASSET_ID_FORM)
+    if not ctx.sandbox.config.strict_library:
+        return
     unknown = [i for i in image_ids if not known_image(ctx, advertiser, i)]
     if unknown:
         raise ToolError(
