@@ -356,6 +356,48 @@ def demo(output: Path) -> None:
     _finish(report, as_json=False, title="Demo")
 
 
+@main.command()
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=8760,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--no-browser", is_flag=True, help="Print the page's address; open no browser.")
+@click.option(
+    "--workdir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    show_default=True,
+    help="Where dropped sheets, their journals and results are kept.",
+)
+@_run_options
+@_friendly
+def ui(
+    port: int, no_browser: bool, workdir: Path, base_url: str, api_key_file: Path | None
+) -> None:
+    """A page in the browser: drop a sheet, see every bad cell, rehearse, launch, watch.
+
+    Served on 127.0.0.1 only; the printed address carries a one-time token. Sheets
+    dropped on the page are kept in the work folder with their journals and results,
+    so `bulkads run SHEET` there resumes a launch made from the page, and the other way.
+    """
+    from bulkads.client import check_base_url
+    from bulkads.ui.app import UiSettings
+    from bulkads.ui.command import run_ui
+
+    if not workdir.is_dir():
+        raise UsageError(f"--workdir {workdir}: no such folder; create it or pick another")
+    has_key = api_key_file is not None or os.environ.get("ADSPIRER_API_KEY", "").strip()
+    settings = UiSettings(
+        folder=workdir,
+        live_url=check_base_url(base_url),
+        api_key=_api_key(api_key_file) if has_key else None,
+    )
+    run_ui(settings, port=port, browser=not no_browser, say=click.echo)
+
+
 def _api_key(path: Path | None) -> Secret:
     if path is not None:
         try:

@@ -151,6 +151,14 @@ class Sandbox:
             raise KeyError(f"no sandbox key {key!r}; known: {', '.join(self.accounts)}")
         return found
 
+    def add_key(self, label: str, secret: str, advertisers: tuple[Advertiser, ...]) -> KeyAccount:
+        """Connect one more test key (a rehearsal of a sheet that names its own advertisers)."""
+        if label not in self.accounts:
+            self.accounts[label] = KeyAccount(
+                label, secret, advertisers, self.config.quota_limit, self.config.quota_used
+            )
+        return self.accounts[label]
+
     def set_quota(self, key: str, *, limit: int | None = None, used: int | None = None) -> None:
         account = self.account(key)
         account.limit = account.limit if limit is None else limit

@@ -1,0 +1,198 @@
+"""`bulkads ui` in a real browser (headless Debian Chromium, driven by Playwright).
+
+The page is served over loopback as `bulkads ui` serves it; rehearsals go to the
+embedded sandbox, whose ledger says what was created. Each view is screenshotted
+into tests/artifacts/ to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+from runs import QUICK, campaign_row, served, write_csv
+from ui_fixtures import ARTIFACTS, CHROMIUM_ARGS, SAMPLES, chromium, ui_served
+
+import bulkads
+from bulkads.config import Secret
+from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig
+from bulkads.sheet import read_sheet
+from bulkads.ui.app import UiSettings
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+if chromium() is None and not os.environ.get("CI"):
+    pytest.skip("no chromium here (apt-get install chromium)", allow_module_level=True)
+
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": 1366, "height": 900}, accept_downloads=True
+    )
+    opened = context.new_page()
+    opened.set_default_timeout(TIMEOUT_MS)
+    yield opened
+    context.close()
+
+
+def shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"ui-{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def until(page: object, condition: Callable[[], bool]) -> None:
+    """Poll the page (the page's CSP forbids wait_for_function's eval, as it should)."""
+    for _ in range(TIMEOUT_MS // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)  # type: ignore[attr-defined]
+    raise AssertionError("the page never got there")
+
+
+def settings(folder: Path, **options: object) -> UiSettings:
+    values: dict[str, object] = {
+        "folder": folder,
+        "live_url": "https://api.adspirer.ai",
+        "api_key": None,
+        "sandbox": Sandbox(SandboxConfig(latency=(0.0, 0.01), seed=3)),
+    }
+    values.update(options)
+    return UiSettings(**values)  # type: ignore[arg-type]
+
+
+def test_dropping_common_mistakes_shows_each_bad_cell_with_its_rule(page, tmp_path: Path) -> None:
+    sheet = SAMPLES / "common_mistakes.xlsx"
+    report = bulkads.validate(sheet, results=None)
+    names = {c.name for c in read_sheet(sheet).columns}
+    expected = {
+        (row.number, issue.column, issue.message)
+        for row in report.rows
+        for issue in row.issues
+        if issue.severity == "error" and issue.column in names
+    }
+    with ui_served(settings(tmp_path)) as url:
+        page.goto(url)
+        shot(page, "1-start")
+        page.set_input_files("#file", str(sheet))
+        page.wait_for_selector("#check-view:not([hidden])")
+        shot(page, "2-check-mistakes")
+        shown = page.eval_on_selector_all(
+            "#rows td.error",
+            "tds => tds.map(td => [Number(td.parentElement.dataset.row), td.dataset.column,"
+            " td.querySelector('.note').textContent])",
+        )
+        counts = page.inner_text("#check-counts")
+    found = {(number, column): note.split("\n") for number, column, note in shown}
+    missing = [e for e in expected if e[2] not in found.get((e[0], e[1]), [])]
+    assert expected and not missing
+    assert f"{report.counts['invalid']} invalid" in counts
+    assert (tmp_path / "common_mistakes.xlsx").read_bytes() == sheet.read_bytes()
+
+
+def test_rehearse_launch_watch_and_download_the_results(page, tmp_path: Path) -> None:
+    ui = settings(tmp_path)
+    with ui_served(ui) as url:
+        page.goto(url)
+        page.set_input_files("#file", str(SAMPLES / "small_launch.xlsx"))
+        page.wait_for_selector("#plan-view:not([hidden])")
+        page.click("#plan-button")
+        page.wait_for_selector("#plan:not([hidden])")
+        banner = page.inner_text("#plan-banner")
+        rows = int(page.inner_text("#plan-rows"))
+        shot(page, "3-plan-rehearsal")
+        page.click("#launch-button")
+        page.wait_for_selector("#watch-state[data-state=finished]")
+        done = page.inner_text("#w-done")
+        bar = page.eval_on_selector("#bar", "bar => [bar.value, bar.max]")
+        shot(page, "4-finished")
+        with page.expect_download() as download:
+            page.click("#download")
+        saved = tmp_path / "downloaded.xlsx"
+        download.value.save_as(saved)
+        created_shown = page.eval_on_selector_all(
+            "#created-table tbody tr", "trs => trs.map(tr => tr.cells[2].textContent)"
+        )
+    assert banner.startswith("REHEARSAL") and "nothing is spent" in banner
+    assert rows > 0 and done == f"{rows} / {rows}" and bar == [rows, rows]
+    ledger = {c.id for c in ui.sandbox.created("campaign")}
+    book = openpyxl.load_workbook(saved, read_only=True)
+    table = list(book["Results"].iter_rows(values_only=True))
+    header = table[0]
+    statuses = [r[header.index("status")] for r in table[1:]]
+    ids = {r[header.index("campaign_id")] for r in table[1:]}
+    book.close()
+    assert statuses == ["created"] * rows
+    assert ids == ledger == set(created_shown)
+    # The rehearsal keeps its own results and journal; the live ones stay untouched.
+    assert (tmp_path / "small_launch.results.rehearsal.xlsx").is_file()
+    assert not (tmp_path / "small_launch.results.xlsx").exists()
+
+
+def test_stop_mid_run_then_launch_again_creates_every_row_exactly_once(
+    page, tmp_path: Path
+) -> None:
+    rows = 24
+    sheet = write_csv(tmp_path / "spring.csv", [campaign_row(n) for n in range(1, rows + 1)])
+    slow = Sandbox(SandboxConfig(latency=(0.3, 0.4), seed=5))
+    ui = settings(tmp_path / "work", sandbox=slow, rehearsal_rate=8.0)
+    ui.folder.mkdir()
+    with ui_served(ui) as url:
+        page.goto(url)
+        page.set_input_files("#file", str(sheet))
+        page.click("#plan-button")
+        page.click("#launch-button")
+        until(page, lambda: page.eval_on_selector("#bar", "bar => bar.value") >= 3)
+        page.click("#stop-button")
+        page.wait_for_selector("#watch-state[data-state=stopped]")
+        shot(page, "5-stopped")
+        stopped_at = len(slow.created("campaign"))
+        pending_visible = page.is_visible("#resume-button")
+        page.click("#resume-button")
+        page.wait_for_selector("#watch-state[data-state=finished]")
+        shot(page, "6-resumed")
+        counts = page.inner_text("#r-counts")
+    names = Counter(c.arguments["campaign_name"] for c in slow.created("campaign"))
+    assert 3 <= stopped_at < rows and pending_visible
+    assert len(names) == rows and set(names.values()) == {1}
+    assert f"{rows} created" in counts
+
+
+def test_a_live_plan_names_the_api_and_the_advertisers_and_asks_before_spending(
+    page, tmp_path: Path
+) -> None:
+    with served(replace(QUICK, strict_library=False)) as (live, live_url):
+        ui = settings(tmp_path, live_url=live_url, api_key=Secret(SOLO_KEY))
+        with ui_served(ui) as url:
+            page.goto(url)
+            page.set_input_files("#file", str(SAMPLES / "small_launch.xlsx"))
+            page.check("input[name=target][value=live]")
+            page.click("#plan-button")
+            page.wait_for_selector("#plan:not([hidden])")
+            shot(page, "7-plan-live")
+            banner = page.inner_text("#plan-banner")
+            advertisers = page.inner_text("#plan-advertisers")
+            disabled_before = page.is_disabled("#launch-button")
+            page.check("#confirm")
+            enabled_after = page.is_enabled("#launch-button")
+            content = page.content()
+        spent = live.calls(tool="create_tiktok_campaign")
+    assert banner.startswith("LIVE") and live_url in banner
+    assert "Acme Outfitters" in advertisers
+    assert disabled_before and enabled_after
+    assert spent == [] and SOLO_KEY not in content
