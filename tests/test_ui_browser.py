@@ -32,8 +32,10 @@ if chromium() is None and not os.environ.get("CI"):
 TIMEOUT_MS = 60_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One browser for the module. Not the session: Playwright's sync API keeps its event
+    loop marked running in this thread, which the suite's asyncio tests could not start."""
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         yield launched

@@ -31,9 +31,9 @@ from aiohttp import BodyPartReader, web
 from bulkads.config import Secret
 from bulkads.errors import BulkadsError
 from bulkads.guard import DEFAULT_LIMITS
-from bulkads.runner import validate
 from bulkads.sandbox import Sandbox
 from bulkads.sheet import read_sheet
+from bulkads.status import validate
 from bulkads.ui.launch import Launcher
 from bulkads.ui.security import Gate, refused
 from bulkads.ui.targets import KINDS, Kind, Targets

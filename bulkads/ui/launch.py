@@ -25,9 +25,9 @@ from bulkads.errors import BulkadsError, UsageError
 from bulkads.journal import utc_now
 from bulkads.plan import Plan
 from bulkads.preflight import Preflight
-from bulkads.results import RowResult
-from bulkads.runner import Report, load, run_async
-from bulkads.status import sheet_status
+from bulkads.report import Report, RowResult
+from bulkads.runner import run_async
+from bulkads.status import load, sheet_status
 from bulkads.ui.targets import Kind, Target, Targets
 from bulkads.ui.views import outcome_view, plan_view
 from bulkads.ui.watch import Changes, Watch

@@ -19,9 +19,10 @@ from typing import Any
 
 from bulkads.plan import Plan
 from bulkads.preflight import Preflight
-from bulkads.results import STATUSES, RowResult
+from bulkads.report import RowResult
 from bulkads.rules import Issue
 from bulkads.sheet import Sheet, SheetRow
+from bulkads.states import STATUSES
 
 MOST_ROWS = 2000  # rows sent to the page; the results workbook holds them all
 _PROBLEMS = ("invalid", "rejected", "pending")
