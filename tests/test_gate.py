@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from test_pacing import FakeTime, most_in_window
+from test_pacing import most_in_window
+from virtual import VirtualTime
 
 from bulkads.concurrency import AutoConcurrency, Concurrency, FixedConcurrency, Signal
 from bulkads.gate import Gate
@@ -15,7 +16,7 @@ from bulkads.pacing import Pacer
 class Calls:
     """Workers sending `count` calls through a gate and a pacer, each taking `latency` s."""
 
-    def __init__(self, limiter: Concurrency, time: FakeTime, rate: float) -> None:
+    def __init__(self, limiter: Concurrency, time: VirtualTime, rate: float) -> None:
         self.time = time
         self.gate = Gate(limiter, clock=time.clock, sleep=time.sleep, poll=0.25)
         self.pacer = Pacer(rate, clock=time.clock, sleep=time.sleep)
@@ -43,7 +44,7 @@ class Calls:
 
 
 def test_auto_reaches_the_rate_at_a_long_latency() -> None:
-    time = FakeTime()
+    time = VirtualTime()
     calls = Calls(AutoConcurrency(rate=2.0), time, rate=2.0)
     sent = time.run(calls.send(count=200, workers=64, latency=22.0))
     assert len(sent) == 200
@@ -53,7 +54,7 @@ def test_auto_reaches_the_rate_at_a_long_latency() -> None:
 
 
 def test_a_pinned_number_is_never_exceeded_whatever_the_workers() -> None:
-    time = FakeTime()
+    time = VirtualTime()
     calls = Calls(FixedConcurrency(3), time, rate=50.0)
     sent = time.run(calls.send(count=60, workers=20, latency=1.0))
     assert len(sent) == 60 and calls.most_held == 3
@@ -61,7 +62,7 @@ def test_a_pinned_number_is_never_exceeded_whatever_the_workers() -> None:
 
 
 def test_a_released_slot_lets_a_waiter_in() -> None:
-    time = FakeTime()
+    time = VirtualTime()
     gate = Gate(FixedConcurrency(1), clock=time.clock, sleep=time.sleep)
 
     async def two() -> list[str]:
