@@ -17,10 +17,11 @@ import enum
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
+from bulkads.accounts import Accounts, read_choices
 from bulkads.errors import ApiConfigError, BulkadsError, KeyRefused, NetworkDown, QuotaExhausted
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class Outcome:
     quota: Quota | None = None
     retry_after: float | None = None  # the least wait the API asked for, in seconds
     throttled: bool = False  # a 429: the run should slow down for a while
-    accounts: tuple[str, ...] = field(default=())  # CHOOSE_ACCOUNT: the advertiser IDs offered
+    accounts: Accounts | None = None  # CHOOSE_ACCOUNT: the advertisers offered
 
     @property
     def quota_exhausted(self) -> bool:
@@ -71,7 +72,6 @@ class Outcome:
 
 RETRIABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?) ?s", re.IGNORECASE)
-_ACCOUNT_CHOICE = re.compile(r"advertiser_id\s*[=:]\s*[\"'`]?(\w+)", re.IGNORECASE)
 _STILL_PROCESSING = re.compile(r"still being processed|in progress", re.IGNORECASE)
 
 
@@ -119,8 +119,8 @@ def classify(
             retry_after=retry_after,
             throttled=status == 429,
         )
-    accounts = _account_choices(payload, message) if status == 400 else ()
-    if accounts:
+    accounts = read_choices(payload, message) if status == 400 else None
+    if accounts is not None:
         return Outcome(Verdict.CHOOSE_ACCOUNT, message, accounts=accounts)
     return Outcome(Verdict.REJECT, message or f"HTTP {status}")
 
@@ -226,20 +226,3 @@ def _retry_after(headers: Mapping[str, str], message: str, now: float | None) ->
     if match:
         waits.append(float(match.group(1)))
     return max(waits) if waits else None
-
-
-def _account_choices(payload: dict[str, Any] | None, message: str) -> tuple[str, ...]:
-    structured = (payload or {}).get("structured_content")
-    if isinstance(structured, dict):
-        accounts = structured.get("accounts")
-        if isinstance(accounts, list):
-            ids = [
-                str(a.get("advertiser_id") or a.get("account_id") or "")
-                for a in accounts
-                if isinstance(a, dict)
-            ]
-            if any(ids):
-                return tuple(i for i in ids if i)
-    if "specify which account" in message.lower():
-        return tuple(dict.fromkeys(_ACCOUNT_CHOICE.findall(message)))
-    return ()

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bulkads.accounts import Accounts
 from bulkads.answers import (
     Outcome,
     Quota,
@@ -117,7 +118,7 @@ class Engine:
         self._sleep = sleep  # the back-off's; the pacer has its own clock and sleep
         self._listener = listener or _Silent()
         self._stopped = asyncio.Event()
-        self._no_advertiser_blocked = ""  # the API's account list, once it asked for one
+        self._no_advertiser_blocked: Accounts | None = None  # offered once the API asked for one
         self._in_flight = 0
         self.halt: BulkadsError | None = None
         self.stats = Stats()
@@ -159,8 +160,8 @@ class Engine:
             )
 
     async def _row(self, item: Work) -> None:
-        if self._no_advertiser_blocked and "advertiser_id" not in item.arguments:
-            self._skip_without_advertiser(item)
+        if self._no_advertiser_blocked is not None and "advertiser_id" not in item.arguments:
+            self._skip_without_advertiser(item, self._no_advertiser_blocked)
             return
         if not self._budget.reserve(item.cost):
             message = "not sent: the quota left or --max-calls does not cover this row's calls"
@@ -196,11 +197,11 @@ class Engine:
         )
         self._listener.row_finished(item.number, row.status, row.message)
 
-    def _skip_without_advertiser(self, item: Work) -> None:
+    def _skip_without_advertiser(self, item: Work, offered: Accounts) -> None:
         """The API asked for an advertiser: do not pay to hear it again."""
         message = (
             "not sent: the API needs an advertiser_id for this key; set advertiser_id "
-            f"to one of: {self._no_advertiser_blocked}"
+            f"to one of: {offered.describe()}"
         )
         self._journal.ensure_row(item.fingerprint, item.number)
         self._journal.finish_row(item.fingerprint, status="rejected", message=message, ids={})
@@ -232,9 +233,9 @@ class Engine:
             return self._done(row, tool, outcome), not replayed
         prefix = "" if tool == CREATE else f"{tool}: "
         row.status, row.message = "rejected", prefix + outcome.message
-        if outcome.verdict is Verdict.CHOOSE_ACCOUNT:
-            self._no_advertiser_blocked = ", ".join(outcome.accounts)
-            row.message += f" (set advertiser_id to one of: {self._no_advertiser_blocked})"
+        if outcome.verdict is Verdict.CHOOSE_ACCOUNT and outcome.accounts is not None:
+            self._no_advertiser_blocked = outcome.accounts
+            row.message += f" (set advertiser_id to one of: {outcome.accounts.describe()})"
         self._record(item, tool, "rejected", outcome)
         return False, False
 

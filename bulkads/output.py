@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bulkads.plan import Plan
-from bulkads.preflight import Preflight
+from bulkads.preflight import UNREAD_ACCOUNTS, Preflight
 from bulkads.report import Report, RowResult
 from bulkads.states import OPEN_STATUSES
 
@@ -111,27 +111,45 @@ def _list_open_rows(console: Console, rows: Sequence[RowResult], *, limit: int) 
 
 
 def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None:
-    advertisers = found.accounts.names if found.accounts else {}
     quota = found.quota
     if as_json:
         payload = {
-            "accounts": [{"advertiser_id": i, "name": name} for i, name in advertisers.items()],
+            "accounts": None
+            if found.accounts is None
+            else [
+                {"advertiser_id": i, "name": found.accounts.names.get(i, "")}
+                for i in found.accounts.ids
+            ],
+            "unreadable_answer": list(found.unread),
             "quota": None if quota is None else {**vars(quota), "left": quota.left},
             "notes": list(found.notes),
         }
         _print_json(console, payload)
         return
-    table = Table(title="Connected TikTok advertisers")
-    table.add_column("advertiser_id")
-    table.add_column("name")
-    for advertiser, name in advertisers.items():
-        table.add_row(advertiser, name)
-    console.print(table)
+    if found.accounts is not None:
+        table = Table(title="Connected TikTok advertisers")
+        table.add_column("advertiser_id")
+        table.add_column("name")
+        for advertiser in found.accounts.ids:
+            table.add_row(advertiser, found.accounts.names.get(advertiser, ""))
+        console.print(table)
+        if not found.accounts.ids:
+            console.print(
+                "No TikTok advertiser is connected to this key (connect one at adspirer.ai)."
+            )
+    elif found.unread:
+        console.print(
+            "bulkads could not read the connected advertisers from the API's answer; it begins:",
+            markup=False,
+        )
+        for line in found.unread:
+            console.print(f"  {line}", markup=False)
     if quota is not None:
         used = f"{quota.used} of {quota.limit} calls used this month ({quota.tier})"
         console.print(f"Quota: {used}; {quota.left} left")
     for note in found.notes:
-        console.print(f"note: {note}", markup=False)
+        if note != UNREAD_ACCOUNTS:  # said above, with the answer's first lines
+            console.print(f"note: {note}", markup=False)
 
 
 def _print_json(console: Console, payload: Mapping[str, Any]) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from bulkads.accounts import Accounts
 from bulkads.arguments import BY_NAME, CARD, CREATE, PREPARE, STEP_COLUMNS, UPLOAD
 from bulkads.rules import CheckedRow, Issue
 from bulkads.states import RowRecord, Status, StepRecord
@@ -26,17 +27,6 @@ PRODUCES = {PREPARE: "asset_bundle_id", UPLOAD: "image_ids", CARD: "card_id", CR
 # The IDs a results workbook fed back in may carry for a row created earlier.
 EARLIER_IDS = ("campaign_id", "ad_group_id", "ad_id")
 BUNDLE_MAX_AGE = timedelta(minutes=50)  # bundles live 60 minutes; keep a margin
-
-
-@dataclass(frozen=True)
-class Accounts:
-    """The advertisers connected to the key, from `list_connected_accounts`."""
-
-    ids: tuple[str, ...]
-    names: Mapping[str, str] = field(default_factory=dict)
-
-    def describe(self) -> str:
-        return ", ".join(f"{i} ({self.names[i]})" if self.names.get(i) else i for i in self.ids)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ Usage::
     facts = await preflight(transport, pacer)          # a Client, or a ScriptedTransport
     facts.quota         # Quota or None (unknown: the run goes on without it)
     facts.accounts      # Accounts or None
+    facts.unread        # the first lines of an account list that could not be read
     facts.notes         # what could not be learned, said to the user
 
 Free calls never spend quota; they still go through the pacer (the rate counts them).
@@ -14,20 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bulkads.accounts import Accounts, first_lines, read_accounts
 from bulkads.answers import Outcome, Quota, Verdict, judge, run_error, unreachable
 from bulkads.arguments import ACCOUNTS, USAGE
 from bulkads.pacing import Pacer, backoff
-from bulkads.plan import Accounts, encode
+from bulkads.plan import encode
 from bulkads.transport import Transport
 
-_TEXT_ACCOUNT = re.compile(
-    r"^\W*(?P<name>[^\n(]*?)\s*\((?:advertiser_id|account_id|id)\s*[=:]\s*[\"'`]?(?P<id>\w+)",
-    re.IGNORECASE | re.MULTILINE,
+UNREAD_ACCOUNTS = (
+    "the API's list of connected advertisers could not be read (run `bulkads accounts` "
+    "to see it); advertiser IDs are not checked before sending"
 )
 _ATTEMPTS = 3
 _MOST_PAUSE = 10.0  # seconds between two tries of a free call, Retry-After or not
@@ -38,6 +39,7 @@ class Preflight:
     quota: Quota | None
     accounts: Accounts | None
     notes: tuple[str, ...] = field(default=())
+    unread: tuple[str, ...] = field(default=())  # an account list's first lines, unreadable
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,14 @@ def _read(usage: Outcome, listing: Outcome | None) -> Preflight:
         notes.append(f"the quota left is unknown ({_why(usage)}); going on without it")
     if listing is None:
         return Preflight(quota, None, tuple(notes))
-    accounts = parse_accounts(listing.data or {}) if listing.verdict is Verdict.DONE else None
-    if accounts is None:
+    if listing.verdict is not Verdict.DONE:
         notes.append(f"the connected advertisers are unknown ({_why(listing)}); not checked")
-    return Preflight(quota, accounts, tuple(notes))
+        return Preflight(quota, None, tuple(notes))
+    accounts = read_accounts(listing.data or {})
+    if accounts is not None:
+        return Preflight(quota, accounts, tuple(notes))
+    notes.append(UNREAD_ACCOUNTS)
+    return Preflight(quota, None, tuple(notes), first_lines(listing.message))
 
 
 async def _ask(asker: _Asker, tool: str, arguments: dict[str, Any]) -> Outcome:
@@ -106,28 +112,6 @@ def _raise_for(outcome: Outcome, *, no_answer: bool) -> None:
         raise error
     if no_answer:
         raise unreachable(outcome)
-
-
-def parse_accounts(data: dict[str, Any]) -> Accounts | None:
-    """TikTok advertisers from `list_connected_accounts`: structured first, else the text."""
-    structured = data.get("structured")
-    if isinstance(structured, dict) and isinstance(structured.get("accounts"), list):
-        names: dict[str, str] = {}
-        for account in structured["accounts"]:
-            if not isinstance(account, dict):
-                continue
-            if account.get("platform", "tiktok_ads") != "tiktok_ads":
-                continue
-            account_id = str(account.get("account_id") or account.get("advertiser_id") or "")
-            if account_id:
-                names[account_id] = str(account.get("account_name") or "")
-        return Accounts(tuple(names), names)
-    text = data.get("text")
-    if not isinstance(text, str):
-        return None
-    found = {m.group("id"): m.group("name").strip(" -*") for m in _TEXT_ACCOUNT.finditer(text)}
-    # A text we cannot read is "unknown", never "none connected": the API will say per row.
-    return Accounts(tuple(found), found) if found else None
 
 
 def _why(outcome: Outcome) -> str:

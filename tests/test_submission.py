@@ -83,7 +83,7 @@ def test_the_multiple_accounts_answer_lists_the_advertiser_ids() -> None:
     )
     outcome = classify(status=400, body=body({"success": False, "error": error}), headers={})
     assert outcome.verdict is Verdict.CHOOSE_ACCOUNT
-    assert outcome.accounts == ("71", "72")
+    assert outcome.accounts is not None and outcome.accounts.ids == ("71", "72")
 
 
 @pytest.mark.parametrize("attempt", [1, 2, 3, 4, 5, 9])

@@ -17,7 +17,7 @@ import click
 
 from bulkads.sandbox.accounts import TEST_KEYS
 from bulkads.sandbox.app import serve
-from bulkads.sandbox.config import SandboxConfig
+from bulkads.sandbox.config import ACCOUNT_SHAPES, SandboxConfig
 from bulkads.sandbox.state import Sandbox, tier_of
 
 HOST = "127.0.0.1"
@@ -162,6 +162,14 @@ async def _serve_until_stopped(sandbox: Sandbox, port: int, started: Callable[[s
     is_flag=True,
     help="Accept only image and card IDs from the sandbox's own library or made with the key "
     "(default: any well-formed ID is taken as the user's own).",
+)
+@click.option(
+    "--accounts-as",
+    type=click.Choice(ACCOUNT_SHAPES),
+    default="structured",
+    show_default=True,
+    help="How list_connected_accounts answers: with data.structured, or as text alone "
+    "(bullet lines, a markdown table, JSON, or a text naming no IDs).",
 )
 def sandbox_command(**options: Any) -> None:
     """Serve the Adspirer-compatible sandbox on 127.0.0.1 with two test keys."""

@@ -16,6 +16,8 @@ REALISTIC_LATENCY: dict[str, tuple[float, float]] = {
     "validate_and_prepare_tiktok_assets": (5.0, 15.0),
 }
 
+ACCOUNT_SHAPES = ("structured", "lines", "table", "json", "unreadable")
+
 
 @dataclass(frozen=True, kw_only=True)
 class SandboxConfig:
@@ -38,6 +40,9 @@ class SandboxConfig:
     # The sandbox cannot see a user's asset library: by default a well-formed image, card or
     # post ID is taken as theirs. Strict: only its own library and what the key created.
     strict_library: bool = False
+    # How list_connected_accounts answers: "structured" (bullet lines plus data.structured),
+    # or text alone as "lines", a markdown "table", "json" inside the text, or "unreadable".
+    accounts_as: str = "structured"
 
     def __post_init__(self) -> None:
         low, high = self.latency
@@ -49,6 +54,8 @@ class SandboxConfig:
                 raise ValueError(f"{name} must be between 0 and 1, got {rate}")
         if self.exhausted_status not in (402, 429):
             raise ValueError(f"exhausted_status must be 402 or 429, got {self.exhausted_status}")
+        if self.accounts_as not in ACCOUNT_SHAPES:
+            raise ValueError(f"accounts_as must be one of {ACCOUNT_SHAPES}, got {self.accounts_as}")
         if self.rate_limit is not None and self.rate_limit <= 0:
             raise ValueError(f"rate_limit must be positive, got {self.rate_limit}")
         if self.max_in_flight is not None and self.max_in_flight < 1:

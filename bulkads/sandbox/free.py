@@ -7,6 +7,8 @@ Usage::
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from bulkads.sandbox.accounts import PLATFORM, PLATFORMS
@@ -38,15 +40,50 @@ def list_connected_accounts(ctx: Context, args: dict[str, Any]) -> Output:
     if platform is not None and platform not in PLATFORMS:
         raise ToolError(f"Unknown platform '{platform}'. Use one of: {', '.join(PLATFORMS)}.")
     rows = account_rows(ctx.account.advertisers) if platform in (None, PLATFORM) else []
+    shape = ctx.sandbox.config.accounts_as
+    text = _ACCOUNT_TEXTS[shape](rows, platform)
+    return Output(text, {"accounts": rows} if shape == "structured" else None)
+
+
+def _as_lines(rows: list[dict[str, str]], platform: str | None) -> str:
     if not rows:
-        return Output(f"No {platform} accounts connected.", {"accounts": []})
+        return f"No {platform} accounts connected."
     lines = [
         f"- {r['account_name']} (advertiser_id: {r['account_id']}) — "
         f"{r['platform']}, {r['account_tier']}, {r['status']}"
         for r in rows
     ]
-    text = f"**Connected accounts ({len(rows)})**\n\n" + "\n".join(lines)
-    return Output(text, {"accounts": rows})
+    return f"**Connected accounts ({len(rows)})**\n\n" + "\n".join(lines)
+
+
+def _as_table(rows: list[dict[str, str]], platform: str | None) -> str:
+    lines = ["| Platform | Account name | Account ID | Tier | Status |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {r['platform']} | {r['account_name']} | `{r['account_id']}` | "
+        f"{r['account_tier']} | {r['status']} |"
+        for r in rows
+    ]
+    return f"## Connected accounts ({len(rows)})\n\n" + "\n".join(lines)
+
+
+def _as_json(rows: list[dict[str, str]], platform: str | None) -> str:
+    block = json.dumps({"accounts": rows}, indent=2, ensure_ascii=False)
+    return f"Connected accounts:\n\n```json\n{block}\n```"
+
+
+def _as_prose(rows: list[dict[str, str]], platform: str | None) -> str:
+    """A shape no reader can use: names without their IDs."""
+    names = ", ".join(r["account_name"] for r in rows) or "none"
+    return f"Connected accounts:\nYou have {len(rows)} account(s) connected: {names}."
+
+
+_ACCOUNT_TEXTS: dict[str, Callable[[list[dict[str, str]], str | None], str]] = {
+    "structured": _as_lines,
+    "lines": _as_lines,
+    "table": _as_table,
+    "json": _as_json,
+    "unreadable": _as_prose,
+}
 
 
 def get_connections_status(ctx: Context, args: dict[str, Any]) -> Output:
