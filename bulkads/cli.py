@@ -71,6 +71,9 @@ _advertiser_option = click.option(
 _json_option = click.option(
     "--json", "as_json", is_flag=True, help="A machine-readable summary on stdout."
 )
+_force_option = click.option(
+    "--force", is_flag=True, help="Replace an output file that bulkads did not write."
+)
 _journal_option = click.option(
     "--journal",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -111,17 +114,24 @@ def main() -> None:
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Where to write it.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write it; .xlsx or .csv (the extension decides the format).",
 )
+@click.option(
+    "--format", "fmt", type=click.Choice(["xlsx", "csv"]), help="Without -o: xlsx (default) or csv."
+)
+@_force_option
 @_friendly
-def template(output: Path | None, fmt: str) -> None:
+def template(output: Path | None, fmt: str | None, force: bool) -> None:
     """Write a fill-in template: a column per argument, notes, dropdowns, an example row."""
-    from bulkads.template import default_template_path, write_template
+    from bulkads.destinations import template_destination
+    from bulkads.template import write_template
 
-    path = output or default_template_path(fmt)
-    write_template(path, fmt=fmt)
+    path, chosen = template_destination(output, fmt, force=force)
+    write_template(path, fmt=chosen)
     _console().print(f"Wrote {path}. Fill one row per campaign, then: bulkads validate {path}")
 
 
@@ -131,6 +141,7 @@ def template(output: Path | None, fmt: str) -> None:
 @_sheet_option
 @_advertiser_option
 @_json_option
+@_force_option
 @_friendly
 def validate(
     sheet: Path,
@@ -138,15 +149,17 @@ def validate(
     sheet_name: str | None,
     advertiser_id: str | None,
     as_json: bool,
+    force: bool,
 ) -> None:
     """Check every row of SHEET against every rule; sends nothing.
 
     Writes the results workbook with each row `valid` or `invalid`, the offending
     cells highlighted. Exit 0 when every row is valid, 1 when some are not.
     """
+    from bulkads.destinations import results_destination
     from bulkads.status import validate as validate_sheet
 
-    results = results or default_results_path(sheet)
+    results = results_destination(sheet, results, force=force)
     report = validate_sheet(
         sheet,
         results=results,
@@ -216,6 +229,7 @@ def _run_options(command: F) -> F:
 )
 @_journal_option
 @_json_option
+@_force_option
 @_friendly
 def run(
     sheet: Path,
@@ -232,6 +246,7 @@ def run(
     retry_rejected: bool,
     journal: Path | None,
     as_json: bool,
+    force: bool,
 ) -> None:
     """Validate SHEET, check quota and accounts (free), and create its campaigns.
 
@@ -242,7 +257,9 @@ def run(
     Exit codes: 0 all rows created; 1 some invalid or rejected; 2 usage or
     configuration error; 3 halted with rows pending (rerun to resume).
     """
-    results = results or default_results_path(sheet)
+    from bulkads.destinations import results_destination
+
+    results = results_destination(sheet, results, force=force)
     config = RunConfig(
         sheet=sheet,
         results=results,
@@ -342,15 +359,18 @@ def accounts(base_url: str, api_key_file: Path | None, as_json: bool) -> None:
     show_default=True,
     help="Where to write the results workbook.",
 )
+@_force_option
 @_friendly
-def demo(output: Path) -> None:
+def demo(output: Path, force: bool) -> None:
     """Run a sample sheet through the built-in sandbox and write its results workbook.
 
     Nothing leaves this machine and nothing is spent: the sandbox runs in-process
     with its own test key (ADSPIRER_API_KEY is ignored).
     """
     from bulkads.demo import run_demo
+    from bulkads.destinations import results_destination
 
+    output = results_destination(None, output, force=force)
     console = _console()
     report = run_demo(output, console=console)
     _finish(report, as_json=False, title="Demo")

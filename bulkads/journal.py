@@ -313,7 +313,11 @@ def _lock(path: Path) -> int:
     try:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
-        raise JournalError(f"cannot create the journal's lock {lock_path}: {exc.strerror}") from exc
+        raise JournalError(
+            f"cannot create the journal's lock {lock_path}: {exc.strerror}; the journal needs a "
+            "folder bulkads can write to: pass -o PATH (the results, with the journal beside "
+            "them) or --journal PATH in a writable folder"
+        ) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError as exc:
