@@ -9,6 +9,7 @@ exceptions. The exceptions below are for the run as a whole::
     ├── JournalError                the journal cannot be used: move it or wait for the other run
     │   └── JournalLocked           another `bulkads run` holds this journal
     ├── ApiConfigError              the API answered 404 or a redirect: wrong --base-url
+    ├── WrongTarget                 the journal belongs to another base URL or key: use -o
     └── Halted                      exit_code 3: resumable, rerun the same command
         ├── QuotaExhausted          the monthly quota is spent
         ├── KeyRefused              the API key was refused (401)
@@ -71,3 +72,7 @@ class NetworkDown(Halted):
 
 class Interrupted(Halted):
     """The user pressed Ctrl-C."""
+
+
+class WrongTarget(BulkadsError):
+    """The journal or a results workbook fed back belongs to another base URL or key."""

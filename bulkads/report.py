@@ -24,6 +24,7 @@ from bulkads.errors import ROWS_NEED_FIXING, BulkadsError, Halted
 from bulkads.plan import EARLIER_IDS, Plan, steps_for
 from bulkads.rules import CheckedRow, Issue
 from bulkads.states import STATUSES, RowRecord, Status, StepRecord
+from bulkads.target import Target
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +58,9 @@ class Summary:
     calls_spent: int = 0
     quota_used: int | None = None
     quota_left: int | None = None
+    target: str = ""  # the base URL and key fingerprint, as said to the user
+    target_id: str = ""  # the same, as `target.Target.encode` (read back when fed in)
+    halted: str = ""  # why the run stopped early: the halt line, once
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,10 +99,15 @@ def summarize(
     ended: datetime,
     calls: int = 0,
     quota: Quota | None = None,
+    target: Target | None = None,
+    halt: BulkadsError | None = None,
 ) -> Summary:
     """The Summary sheet's figures for `rows`."""
     counts = Counter(row.status for row in rows)
     return Summary(
+        target=target.describe() if target else "",
+        target_id=target.encode() if target else "",
+        halted=str(halt) if halt else "",
         command=command,
         started=started.isoformat(timespec="seconds"),
         ended=ended.isoformat(timespec="seconds"),

@@ -35,6 +35,7 @@ LEADING_COLUMNS = RESULT_COLUMNS[:3]
 TRAILING_COLUMNS = RESULT_COLUMNS[3:]
 RESULTS_SHEET = "Results"
 SUMMARY_SHEET = "Summary"
+TARGET_ID = "target id"  # the Summary item a fed-back workbook's target is read from
 
 ERROR_FILL = "#FFC7CE"
 WARNING_FILL = "#FFF2CC"
@@ -343,6 +344,10 @@ def _write_summary_sheet(
         ("ended", summary.ended),
         ("command", summary.command),
     ]
+    if summary.halted:
+        lines.insert(len(STATUSES) + 1, ("halted", summary.halted))
+    if summary.target:
+        lines += [("target", summary.target), (TARGET_ID, summary.target_id)]
     worksheet.set_column(0, 0, 14)
     worksheet.set_column(1, 1, 60)
     _write_text(worksheet, 0, 0, "item", styles.header)

@@ -31,10 +31,13 @@ from bulkads.pacing import Budget, Pacer
 from bulkads.plan import Facts, Plan, make_plan
 from bulkads.preflight import Preflight, preflight
 from bulkads.report import Report, RowResult, Summary, build_rows, summarize, would_send
-from bulkads.results import write_results
+from bulkads.results import TARGET_ID, write_results
 from bulkads.rules import CheckedRow
-from bulkads.sheet import Sheet
+from bulkads.sheet import Sheet, summary_items
 from bulkads.status import facts_from, load
+from bulkads.target import Target, bind, check_fed_back
+
+TARGET_META = "target"  # the journal's meta key for the target it belongs to
 
 
 def run(config: RunConfig, *, clock: Callable[[], datetime] = utc_now) -> Report:
@@ -66,6 +69,7 @@ async def run_async(
     )
     with Journal.open(config.journal, clock=clock) as journal:
         facts = facts_from(sheet, journal, retry_rejected=config.retry_rejected)
+        target = _target(config, journal, facts)
         async with Client(
             base_url=config.base_url,
             api_key=config.api_key,
@@ -87,7 +91,14 @@ async def run_async(
         if config.dry_run and found is not None:
             rows = would_send(rows, sent.plan)
         summary = summarize(
-            rows, command=config.command, started=started, ended=clock(), calls=calls, quota=quota
+            rows,
+            command=config.command,
+            started=started,
+            ended=clock(),
+            calls=calls,
+            quota=quota,
+            target=target,
+            halt=sent.halt,
         )
         results = None if config.dry_run and found is not None else config.results
         if results is not None:
@@ -100,6 +111,29 @@ async def run_async(
         planned_calls=sent.plan.calls if found else 0,
         notes=(*sheet.warnings, *(found.notes if found else ())),
     )
+
+
+def _target(config: RunConfig, journal: Journal, facts: Facts) -> Target:
+    """The run's target, checked against a results workbook fed back and bound to the
+    journal before anything is sent (WrongTarget, exit 2, for another one)."""
+    if facts.created_earlier:
+        fed = Target.decode(summary_items(config.sheet).get(TARGET_ID, ""))
+        check_fed_back(fed, config.base_url, config.api_key, sheet=config.sheet)
+    steps = (step for tools in facts.journal_steps.values() for step in tools.values())
+    created = sum(1 for row in facts.journal_rows.values() if row.status == "created")
+    stored = journal.meta(TARGET_META)
+    target = bind(
+        stored,
+        config.base_url,
+        config.api_key,
+        history=bool(created) or any(step.attempts for step in steps),
+        created=created,
+        journal=config.journal,
+        sheet=config.sheet,
+    )
+    if not config.dry_run and stored != target.encode():
+        journal.set_meta(TARGET_META, target.encode())
+    return target
 
 
 async def _preflight_and_send(

@@ -132,6 +132,22 @@ def _read_workbook(path: Path, sheet_name: str | None) -> tuple[str, tuple[int, 
         ) from exc
 
 
+def summary_items(path: Path, *, sheet_name: str = "Summary") -> dict[str, str]:
+    """A results workbook's Summary sheet as item -> value; empty for any other file.
+
+    Call it after `read_sheet` has guarded the file."""
+    if path.suffix.lower() in (".csv", ".tsv"):
+        return {}
+    try:
+        with python_calamine.CalamineWorkbook.from_path(path) as book:
+            if sheet_name not in book.sheet_names:
+                return {}
+            grid = book.get_sheet_by_name(sheet_name).to_python()
+    except Exception:  # a workbook read once already; no Summary is no Summary
+        return {}
+    return {str(r[0]): str(r[1]) for r in grid if len(r) >= 2 and isinstance(r[0], str)}
+
+
 def _pick_sheet(path: Path, book: python_calamine.CalamineWorkbook, wanted: str | None) -> str:
     worksheets = [
         meta for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet
