@@ -7,7 +7,11 @@ into tests/artifacts/ to be looked at.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -16,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from runs import QUICK, campaign_row, served, write_csv
-from ui_fixtures import ARTIFACTS, CHROMIUM_ARGS, SAMPLES, chromium, ui_served
+from ui_fixtures import ARTIFACTS, CHROMIUM_ARGS, ROOT, SAMPLES, chromium, ui_served
 
 import bulkads
 from bulkads.config import Secret
@@ -58,6 +62,21 @@ def shot(page: object, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"ui-{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
+def drop(page: object, path: Path) -> None:
+    """Drop a file on the drop zone, as a mouse would (a DataTransfer holding the file)."""
+    transfer = page.evaluate_handle(  # type: ignore[attr-defined]
+        """([name, b64]) => {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([bytes], name));
+            return transfer;
+        }""",
+        [path.name, base64.b64encode(path.read_bytes()).decode()],
+    )
+    page.dispatch_event("#drop", "dragover", {"dataTransfer": transfer})  # type: ignore[attr-defined]
+    page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})  # type: ignore[attr-defined]
+
+
 def until(page: object, condition: Callable[[], bool]) -> None:
     """Poll the page (the page's CSP forbids wait_for_function's eval, as it should)."""
     for _ in range(TIMEOUT_MS // 50):
@@ -91,9 +110,12 @@ def test_dropping_common_mistakes_shows_each_bad_cell_with_its_rule(page, tmp_pa
     with ui_served(settings(tmp_path)) as url:
         page.goto(url)
         shot(page, "1-start")
-        page.set_input_files("#file", str(sheet))
+        drop(page, sheet)
         page.wait_for_selector("#check-view:not([hidden])")
         shot(page, "2-check-mistakes")
+        page.locator("#rows tr[data-row='7'] td.error").first.screenshot(
+            path=str(ARTIFACTS / "ui-2b-bad-cell.png")
+        )
         shown = page.eval_on_selector_all(
             "#rows td.error",
             "tds => tds.map(td => [Number(td.parentElement.dataset.row), td.dataset.column,"
@@ -111,7 +133,10 @@ def test_rehearse_launch_watch_and_download_the_results(page, tmp_path: Path) ->
     ui = settings(tmp_path)
     with ui_served(ui) as url:
         page.goto(url)
-        page.set_input_files("#file", str(SAMPLES / "small_launch.xlsx"))
+        with page.expect_file_chooser() as chooser:  # the keyboard way in
+            page.focus("#drop")
+            page.keyboard.press("Enter")
+        chooser.value.set_files(str(SAMPLES / "small_launch.xlsx"))
         page.wait_for_selector("#plan-view:not([hidden])")
         page.click("#plan-button")
         page.wait_for_selector("#plan:not([hidden])")
@@ -198,3 +223,44 @@ def test_a_live_plan_names_the_api_and_the_advertisers_and_asks_before_spending(
     assert "Acme Outfitters" in advertisers
     assert disabled_before and enabled_after
     assert spent == [] and SOLO_KEY not in content
+
+
+def test_a_launch_begun_on_the_command_line_resumes_from_the_page(page, tmp_path: Path) -> None:
+    sheet = tmp_path / "launch.xlsx"
+    sheet.write_bytes((SAMPLES / "small_launch.xlsx").read_bytes())
+    with served(replace(QUICK, strict_library=False)) as (live, live_url):
+        first = bulkads_run(sheet, live_url, "--max-calls", "3")  # stops short: exit 3
+        ui = settings(tmp_path, live_url=live_url, api_key=Secret(SOLO_KEY), rate=50.0)
+        with ui_served(ui) as url:
+            page.goto(url)
+            page.select_option("#picked", "launch.xlsx")
+            page.click("#pick button")
+            page.wait_for_selector("#earlier:not([hidden])")
+            earlier = page.inner_text("#earlier-counts")
+            shot(page, "8-launched-before")
+            page.check("input[name=target][value=live]")
+            page.click("#plan-button")
+            page.check("#confirm")
+            page.click("#launch-button")
+            page.wait_for_selector("#watch-state[data-state=finished]")
+            shot(page, "9-live-finished")
+        again = bulkads_run(sheet, live_url)  # and the command line finds it done
+        names = Counter(c.arguments["campaign_name"] for c in live.created("campaign"))
+    assert first.returncode == 3 and again.returncode == 0, (first.stderr, again.stderr)
+    assert "created" in earlier and "pending" in earlier
+    assert len(names) == 10 and set(names.values()) == {1}
+    assert json.loads(again.stdout)["counts"]["created"] == 10
+
+
+def bulkads_run(sheet: Path, base_url: str, *options: str) -> subprocess.CompletedProcess[str]:
+    """`bulkads run SHEET` in a child process, as a user types it."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "ADSPIRER_API_KEY": SOLO_KEY,
+        "ADSPIRER_BASE_URL": base_url,
+    }
+    command = [sys.executable, "-m", "bulkads", "run", sheet.name, "--rate", "50", "--json"]
+    return subprocess.run(
+        [*command, *options], cwd=sheet.parent, env=env, capture_output=True, text=True
+    )

@@ -33,12 +33,12 @@ from bulkads.errors import BulkadsError
 from bulkads.guard import DEFAULT_LIMITS
 from bulkads.sandbox import Sandbox
 from bulkads.sheet import read_sheet
-from bulkads.status import validate
+from bulkads.status import sheet_status, validate
 from bulkads.ui.launch import Launcher
 from bulkads.ui.security import Gate, refused
 from bulkads.ui.targets import KINDS, Kind, Targets
-from bulkads.ui.views import check_view
-from bulkads.ui.workfolder import TooBig, WorkFolder
+from bulkads.ui.views import check_view, counts
+from bulkads.ui.workfolder import Paths, TooBig, WorkFolder
 
 log = logging.getLogger("bulkads.ui")
 
@@ -156,17 +156,23 @@ async def _check(request: web.Request) -> web.Response:
 
 async def _checked(launcher: Launcher, name: str) -> web.Response:
     try:
-        path = launcher.folder.sheet(name)
-        view = await asyncio.to_thread(_check_sheet, path)
+        paths = launcher.folder.paths(name, rehearsal=False)
+        view = await asyncio.to_thread(_check_sheet, paths)
     except BulkadsError as exc:
         return refused(400, str(exc))
     return web.json_response({"sheet": name, **view})
 
 
-def _check_sheet(path: Path) -> dict[str, Any]:
-    """The validation `bulkads validate` does (its messages), and the cells to show."""
-    report = validate(path, results=None)
-    return check_view(read_sheet(path), report.rows, notes=report.notes)
+def _check_sheet(paths: Paths) -> dict[str, Any]:
+    """The validation `bulkads validate` does (its messages), the cells to show, and what
+    an earlier live launch (from the page or the command line) left in the journal."""
+    report = validate(paths.sheet, results=None)
+    view = check_view(read_sheet(paths.sheet), report.rows, notes=report.notes)
+    earlier = None
+    if paths.journal.is_file():
+        rows = sheet_status(paths.sheet, journal=paths.journal)
+        earlier = {"counts": counts(rows), "results": paths.results.name}
+    return {**view, "earlier": earlier}
 
 
 async def _plan(request: web.Request) -> web.Response:

@@ -152,6 +152,14 @@ function showCheck(view) {
   const warnings = $("check-warnings");
   clear(warnings);
   for (const text of view.warnings) warnings.appendChild(el("li", text));
+  const earlier = view.earlier;
+  show("earlier", Boolean(earlier));
+  if (earlier) {
+    $("earlier-counts").textContent = Object.entries(earlier.counts).map(([s, n]) => `${n} ${s}`).join(", ");
+    const link = $("earlier-download");
+    link.href = `/api/results?sheet=${encodeURIComponent(view.sheet)}&target=live`;
+    link.setAttribute("download", earlier.results);
+  }
   renderRows(view);
   $("check-more").textContent =
     view.rows.length < view.total
@@ -194,7 +202,7 @@ function renderRows(view) {
     row.cells.forEach((value, index) => {
       const td = el("td", value.length > LONG ? value.slice(0, LONG) : value);
       if (value.length > LONG) {
-        td.appendChild(el("span", `… (${value.length} characters)`, "more"));
+        td.appendChild(el("span", "…", "more"));
         td.title = value;
       }
       const note = row.notes[String(index)];
@@ -312,15 +320,18 @@ function showJob(job) {
   page.job = job;
   if (!job) return;
   show("watch-view", true);
+  if (job.sheet === page.sheet) show("earlier", false); // the launch below says more
   banner($("watch-banner"), job.kind, ` ${job.sheet} → ${job.target}`);
   const p = job.progress;
   if (p) {
     $("bar").max = Math.max(p.total, 1);
     $("bar").value = p.done;
     $("w-done").textContent = `${p.done} / ${p.total}`;
-    const speed = p.rows_per_s === null ? "—" : `${p.rows_per_s.toFixed(2)} rows/s`;
-    const most = p.most_rows_per_s === null ? "" : ` (at most ${p.most_rows_per_s.toFixed(2)} at ${p.rate} calls/s)`;
-    $("w-speed").textContent = speed + most;
+    const speed = $("w-speed");
+    speed.textContent = p.rows_per_s === null ? "—" : `${p.rows_per_s.toFixed(2)} rows/s`;
+    if (p.most_rows_per_s !== null) {
+      speed.appendChild(el("small", `limit ${p.most_rows_per_s.toFixed(2)} rows/s (${p.rate} calls/s)`));
+    }
     $("w-flight").textContent = p.in_flight === null ? "—" : p.in_flight;
     $("w-quota").textContent = p.quota_left === null ? "—" : p.quota_left;
     $("w-eta").textContent = job.state === "running" ? duration(p.eta_s) : "—";
@@ -332,7 +343,9 @@ function showJob(job) {
   if (job.error) state = `${state} ${job.error}`;
   $("watch-state").textContent = state;
   $("watch-state").dataset.state = job.state;
-  $("stop-button").disabled = !(job.state === "running" || job.state === "starting");
+  const sending = job.state === "running" || job.state === "starting";
+  $("stop-button").disabled = !sending;
+  show("stop-button", sending || job.state === "stopping");
   if (job.outcome) showResults(job);
   else show("results-view", false);
 }
