@@ -236,3 +236,21 @@ def test_bulkads_ui_prints_its_address_with_a_token_and_never_the_key(tmp_path: 
     assert "live launches go to https://api.adspirer.ai" in printed
     assert "sk_live_never_shown_1234" not in printed
     assert child.returncode == 0
+
+
+async def test_every_response_forbids_framing_foreign_scripts_and_sniffing(tmp_path: Path) -> None:
+    async with client_for(ui_settings(tmp_path)) as client:
+        refused = await client.session.get(f"{client.base}/api/state")
+        await client.sign_in()
+        found = [refused.headers]
+        for path in ("/", "/static/app.js", "/api/state", "/api/events"):
+            async with client.session.get(
+                client.base + path, headers={"Cookie": client.cookie}
+            ) as response:
+                found.append(response.headers)  # the event stream: its headers, then away
+        refused.release()
+    for headers in found:
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Cache-Control"] == "no-store"

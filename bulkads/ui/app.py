@@ -19,6 +19,7 @@ response: it stays in `Targets` and goes only to the API.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
@@ -64,7 +65,8 @@ SETTINGS = web.AppKey("settings", UiSettings)
 
 def create_app(settings: UiSettings, gate: Gate) -> web.Application:
     # Uploads are streamed (and capped) by the handler; JSON bodies are small.
-    app = web.Application(middlewares=[gate.middleware], client_max_size=64 * 1024)
+    app = web.Application(client_max_size=64 * 1024)
+    gate.install(app)
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_launcher)
     app.on_shutdown.append(_close_streams)
@@ -210,16 +212,17 @@ async def _events(request: web.Request) -> web.StreamResponse:
     )
     await response.prepare(request)
     seen = -1
-    while not launcher.closing:
-        if launcher.changes.version != seen:
-            seen = launcher.changes.version
-            data = json.dumps(launcher.snapshot())
-            await response.write(f"data: {data}\n\n".encode())
-            await asyncio.sleep(_PUSH_EVERY)
-        else:
-            await launcher.changes.wait(seen=seen, timeout=_HEARTBEAT)
-            if launcher.changes.version == seen:
-                await response.write(b": still here\n\n")
+    with contextlib.suppress(ConnectionError):  # the page was closed or reloaded
+        while not launcher.closing:
+            if launcher.changes.version != seen:
+                seen = launcher.changes.version
+                data = json.dumps(launcher.snapshot())
+                await response.write(f"data: {data}\n\n".encode())
+                await asyncio.sleep(_PUSH_EVERY)
+            else:
+                await launcher.changes.wait(seen=seen, timeout=_HEARTBEAT)
+                if launcher.changes.version == seen:
+                    await response.write(b": still here\n\n")
     return response
 
 

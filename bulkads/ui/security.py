@@ -3,8 +3,8 @@
 Usage::
 
     gate = Gate.for_port(8760)
-    app = web.Application(middlewares=[gate.middleware])
-    print(gate.url("127.0.0.1", 8760))     # http://127.0.0.1:8760/?token=...
+    gate.install(app)
+    print(gate.url())     # http://127.0.0.1:8760/?token=...
 
 The page can spend the user's money, so every request must carry the session cookie
 (got once by opening the printed URL with its token), name this server in `Host`
@@ -84,17 +84,13 @@ class Gate:
             return True
         return request.headers.get("Origin", "") in self.origins
 
+    def install(self, app: web.Application) -> None:
+        """Guard every request of `app`, and give every response the safety headers."""
+        app.middlewares.append(self.middleware)
+        app.on_response_prepare.append(_safety_headers)
+
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        try:
-            response = await self._guarded(request, handler)
-        except web.HTTPException as exc:
-            exc.headers.update(_HEADERS)
-            raise
-        response.headers.update(_HEADERS)
-        return response
-
-    async def _guarded(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         if not self.allows_host(request):
             return refused(421, "This page answers only at its own 127.0.0.1 address.")
         if request.path == "/" and self.has_token(request):
@@ -109,6 +105,10 @@ class Gate:
         if not self.allows_origin(request):
             return refused(403, "Refused: the request did not come from this page.")
         return await handler(request)
+
+
+async def _safety_headers(request: web.Request, response: web.StreamResponse) -> None:
+    response.headers.update(_HEADERS)
 
 
 def refused(status: int, message: str) -> web.Response:
