@@ -6,7 +6,9 @@ Usage::
 
 Written with xlsxwriter in constant_memory mode (rows streamed to disk in order):
 the fastest of the writers measured in benchmarks/RESULTS.md. Every text goes
-through `write_string`, so no cell is ever a formula.
+through `write_string`, so no cell is ever a formula. The sheet's argument columns
+carry the template's notes and dropdowns (`bulkads.guidance`): the user fixes rows
+here and feeds the workbook back.
 """
 
 from __future__ import annotations
@@ -23,8 +25,17 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
 
-from bulkads.arguments import RESULT_COLUMNS
+from bulkads.arguments import BY_NAME, RESULT_COLUMNS
 from bulkads.errors import UsageError
+from bulkads.guidance import (
+    DATETIME_FORMAT,
+    LINE_HEIGHT,
+    Guide,
+    note_options,
+    number_format,
+    print_wide,
+    wrapped_lines,
+)
 from bulkads.report import RowResult, Summary
 from bulkads.rules import Issue
 from bulkads.sheet import Column, Sheet, SheetRow
@@ -47,13 +58,32 @@ STATUS_FILLS: dict[str, str] = {
     "pending": "#FFEB9C",
 }
 _DATE_FORMATS: tuple[tuple[type, str], ...] = (
-    (datetime, "yyyy-mm-dd hh:mm:ss"),  # before date: a datetime is a date too
+    (datetime, DATETIME_FORMAT),  # before date: a datetime is a date too
     (date, "yyyy-mm-dd"),
     (time, "hh:mm:ss"),
 )
 _EXACT_INT = 2**53  # beyond this a number cell would lose digits: written as text
 _WIDTH_SAMPLE = 200  # rows looked at to size the columns
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
+_UNKNOWN_NOTE = "Not an argument of create_tiktok_campaign: copied as it is, never sent."
+RESULT_NOTES: dict[str, str] = {
+    "row": "The row's number in the sheet that was read.",
+    "status": (
+        "valid / invalid / created / rejected / pending. Fix the invalid and rejected rows "
+        "in this workbook and give it back to bulkads: rows already created are not sent again."
+    ),
+    "message": "Why the row has its status: the rules it breaks, or the API's answer.",
+    "campaign_id": "The created campaign's ID. A row that has one is never sent again.",
+    "ad_group_id": "The created ad group's ID.",
+    "ad_id": "The created ad's ID.",
+    "idempotency_key": "The key of the row's last call, reused on every retry of that call.",
+    "attempts": "How many times that call was sent (retries with the same key).",
+    "response": "The API's last answer to that call.",
+    "finished_at": "When the row was finished (UTC).",
+    "prepared_asset_bundle_id": "The bundle prepared from image_urls (lives 60 minutes).",
+    "prepared_image_ids": "The image IDs uploaded from carousel_image_urls.",
+    "prepared_card_id": "The carousel card built for the row.",
+}
 
 
 def write_results(path: Path, sheet: Sheet, rows: Sequence[RowResult], summary: Summary) -> None:
@@ -150,9 +180,10 @@ class _Styles:
     """The workbook's formats, made once each (xlsxwriter keeps every format it is given)."""
 
     def __init__(self, workbook: Any) -> None:
-        self._workbook = workbook
+        self.workbook = workbook
         self._cache: dict[tuple[str | None, str | None, bool], Any] = {}
         self.header = self.get(bold=True, fill="#D9E1F2")
+        self.message = workbook.add_format({"text_wrap": True})
 
     def get(self, *, number: str | None = None, fill: str | None = None, bold: bool = False) -> Any:
         if number is None and fill is None and not bold:
@@ -166,7 +197,7 @@ class _Styles:
                 properties["bg_color"] = fill
             if bold:
                 properties["bold"] = True
-            self._cache[key] = self._workbook.add_format(properties)
+            self._cache[key] = self.workbook.add_format(properties)
         return self._cache[key]
 
 
@@ -244,18 +275,43 @@ def _write_results_sheet(
         positions.setdefault(column.name, first_own + offset)
     cells_by_number = {sheet_row.number: sheet_row for sheet_row in sheet.rows}
 
-    _set_widths(worksheet, headers, sheet, rows, own)
+    message_width = _set_widths(worksheet, styles, headers, sheet, rows, own)[2]
     worksheet.freeze_panes(1, 2)
+    print_wide(worksheet)
     for col, header in enumerate(headers):
         _write_text(worksheet, 0, col, header, styles.header)
+    _annotate_headers(worksheet, styles, headers, own)
     for index, result in enumerate(rows, start=1):
         notes = _cell_notes(result.issues, positions)
+        if len(result.message) > message_width or "\n" in result.message:
+            # Set before the row's cells (constant_memory); LibreOffice grows no row itself.
+            worksheet.set_row(index, LINE_HEIGHT * wrapped_lines(result.message, message_width))
         _write_leading(worksheet, styles, index, result)
         _write_own(worksheet, styles, index, own, cells_by_number.get(result.number), notes)
         _write_trailing(worksheet, styles, index, first_own + len(own), result)
         for position, (_, comment) in sorted(notes.items()):
-            worksheet.write_comment(index, position, comment, _comment_options(comment))
+            worksheet.write_comment(index, position, comment, note_options(comment))
     worksheet.autofilter(0, 0, max(len(rows), 1), len(headers) - 1)
+
+
+def _annotate_headers(
+    worksheet: Any, styles: _Styles, headers: Sequence[str], own: Sequence[Column]
+) -> None:
+    """Notes on every header; the argument columns get the template's notes and dropdowns."""
+    guide = Guide(styles.workbook)
+    first_own = len(LEADING_COLUMNS)
+    for col, header in enumerate(headers):
+        offset = col - first_own
+        column = own[offset] if 0 <= offset < len(own) else None
+        if column is None:
+            note = RESULT_NOTES.get(header)
+        elif column.role == "argument" and column.name in BY_NAME:
+            guide.annotate(worksheet, col, BY_NAME[column.name])
+            continue
+        else:
+            note = _UNKNOWN_NOTE
+        if note:
+            worksheet.write_comment(0, col, note, note_options(note))
 
 
 def _write_leading(worksheet: Any, styles: _Styles, index: int, result: RowResult) -> None:
@@ -263,7 +319,7 @@ def _write_leading(worksheet: Any, styles: _Styles, index: int, result: RowResul
     status_fill = STATUS_FILLS.get(result.status)
     _write_text(worksheet, index, 1, result.status, styles.get(fill=status_fill))
     if result.message:
-        _write_text(worksheet, index, 2, result.message)
+        _write_text(worksheet, index, 2, result.message, styles.message)
 
 
 def _write_own(
@@ -293,19 +349,19 @@ def _write_trailing(
             _write_text(worksheet, index, first + offset, str(value))
 
 
-def _comment_options(comment: str) -> dict[str, object]:
-    lines = sum(1 + len(line) // 60 for line in comment.split("\n"))
-    return {"author": "bulkads", "x_scale": 2.5, "y_scale": max(1.0, lines / 4)}
-
-
 def _set_widths(
     worksheet: Any,
+    styles: _Styles,
     headers: Sequence[str],
     sheet: Sheet,
     rows: Sequence[RowResult],
     own: Sequence[Column],
-) -> None:
-    """Size each column from its header and the first rows (autofit needs the whole sheet)."""
+) -> list[int]:
+    """Size each column from its header and the first rows (autofit needs the whole sheet).
+
+    An argument column also gets the template's number format, so what the user types
+    in while fixing a row is kept as the template would keep it (IDs as text).
+    """
     widths = [len(header) + 3 for header in headers]
     cells_by_number = {sheet_row.number: sheet_row for sheet_row in sheet.rows[:_WIDTH_SAMPLE]}
     first_own = len(LEADING_COLUMNS)
@@ -323,8 +379,16 @@ def _set_widths(
             if value is not None:
                 longest = max(len(line) for line in str(value).split("\n"))
                 widths[position] = max(widths[position], longest + 2)
+    formats: dict[int, Any] = {}
+    for offset, column in enumerate(own):
+        argument = BY_NAME.get(column.name) if column.role == "argument" else None
+        form = number_format(argument) if argument else None
+        if form:
+            formats[first_own + offset] = styles.get(number=form)
+    widths = [min(max(width, _MIN_WIDTH), _MAX_WIDTH) for width in widths]
     for position, width in enumerate(widths):
-        worksheet.set_column(position, position, min(max(width, _MIN_WIDTH), _MAX_WIDTH))
+        worksheet.set_column(position, position, width, formats.get(position))
+    return widths
 
 
 def _write_summary_sheet(

@@ -83,6 +83,7 @@ def check_sheet(
     checked: list[CheckedRow] = []
     first_row: dict[str, int] = {}  # fingerprint -> the first row that has it
     memo: _Memo = {}
+    example = _example_arguments(now)
     collecting = gc.isenabled()
     gc.disable()  # the rows live until the end: collecting them as we go is wasted time
     try:
@@ -92,6 +93,8 @@ def check_sheet(
                 raw = {**raw, "advertiser_id": default_advertiser_id}
             arguments, issues, all_read = _check(raw, now, memo)
             key = fingerprint(arguments)
+            if _is_example(arguments, example):
+                issues.append(Issue("row", f"row: {EXAMPLE_ROW_MESSAGE}"))
             # A row with an unreadable cell lost that cell: its arguments say too little
             # to call it a duplicate of anything.
             if all_read and key in first_row:
@@ -103,6 +106,23 @@ def check_sheet(
         if collecting:
             gc.enable()
     return checked
+
+
+EXAMPLE_ROW_MESSAGE = "the template's example row: delete it"
+
+
+def _example_arguments(now: datetime) -> dict[str, Any]:
+    """The template's example row (the table's examples), read as a sheet row would be."""
+    raw = {argument.name: argument.example for argument in ARGUMENTS if argument.example}
+    arguments, _, _ = _check(raw, now, {})
+    return arguments
+
+
+def _is_example(arguments: dict[str, Any], example: dict[str, Any]) -> bool:
+    """Whether a row is the example row left as it is (an advertiser filled in or not)."""
+    if arguments.get("campaign_name") != example.get("campaign_name"):
+        return False  # the usual case, decided at once
+    return {k: v for k, v in arguments.items() if k != "advertiser_id"} == example
 
 
 # A cell's outcome: its value (_UNREADABLE if it could not be read) and its own issues;

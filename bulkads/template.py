@@ -6,8 +6,10 @@ Usage::
     write_template(Path("launch.csv"), fmt="csv")     # header + example row
     python -m bulkads.template templates/             # regenerate the committed templates
 
-The xlsx output is byte-for-byte deterministic (fixed document dates), so the
-committed files in templates/ can be compared with what the code writes.
+Columns go required first, then the optional ones, then the creative group; the
+example row is refused if left as it is (`rules`). The xlsx output is byte-for-byte
+deterministic (fixed document dates), so the committed files in templates/ can be
+compared with what the code writes.
 """
 
 from __future__ import annotations
@@ -21,21 +23,38 @@ from typing import Any, Literal
 
 import xlsxwriter
 from xlsxwriter.exceptions import XlsxWriterException
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from bulkads.arguments import ARGUMENTS, CREATIVE_COLUMNS, Argument, Kind
 from bulkads.errors import UsageError
+from bulkads.guidance import (
+    CREATIVE_RULE,
+    LINE_HEIGHT,
+    Guide,
+    describe,
+    number_format,
+    print_wide,
+    wrapped_lines,
+)
 
 Format = Literal["xlsx", "csv"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv")
 TEMPLATE_SHEET = "Campaigns"
 README_SHEET = "README"
-LISTS_SHEET = "Lists"  # only when a choice list is too long to inline
 TEMPLATE_STEM = "bulkads-template"
-LAST_ROW = 1_048_575  # Excel's last row (0-based): dropdowns and formats cover the column
-_INLINE_LIST_LIMIT = 255  # Excel's limit for a list typed into a validation
 _FIXED_DATE = datetime(2026, 1, 1)  # document properties: deterministic output
-_TEXT_KINDS = (Kind.ID, Kind.IDS)
+REQUIRED_FILL = "#F8CBAD"
+CREATIVE_FILL = "#C6E0B4"
+OPTIONAL_FILL = "#D9E1F2"
+CREATIVE_GROUP = (*CREATIVE_COLUMNS, "card_type")  # card_type goes with card_id
+LEGEND = (
+    "How to fill in this sheet",
+    "Orange headers: required in every row.",
+    "Green headers: the creative. Fill exactly one of them (card_type goes with card_id).",
+    "Blue headers: optional. An empty cell leaves TikTok's default.",
+    "Row 2 is an example: overwrite it or delete it. Left as it is, it is refused.",
+    "Point at a header for its note; the README sheet explains every column.",
+    "This box is not read: move it or delete it.",
+)
 
 FORMAT_NOTES: tuple[tuple[str, str], ...] = (
     (
@@ -59,7 +78,17 @@ FORMAT_NOTES: tuple[tuple[str, str], ...] = (
         "and the row is refused.",
     ),
     ("Choices", "Case-insensitive; sent upper-case."),
-    ("Creative", "Exactly one of: " + ", ".join(CREATIVE_COLUMNS) + "."),
+    ("Creative", CREATIVE_RULE),
+    (
+        "Example row",
+        "Row 2 of the Campaigns sheet is an example: overwrite it or delete it. "
+        "A row identical to it is refused (invalid), so it is never launched by accident.",
+    ),
+    (
+        "Colours",
+        "Campaigns headers: orange = required, green = the creative (exactly one), "
+        "blue = optional.",
+    ),
     ("Check first", "bulkads validate SHEET checks every row and spends nothing."),
 )
 
@@ -86,56 +115,28 @@ def write_template(path: Path, *, fmt: str = "xlsx") -> None:
         ) from exc
 
 
-def describe(argument: Argument) -> str:
-    """What a cell of this column holds, in one line (header notes and the README)."""
-    kind = argument.kind
-    choices = ", ".join(argument.choices)
-    if kind is Kind.ENUM:
-        return f"One of: {choices}."
-    if kind is Kind.ENUMS:
-        return f"One or more of: {choices} (separated by commas)."
-    if kind is Kind.BOOL:
-        return "true or false (also yes/no, 1/0)."
-    if kind is Kind.MONEY:
-        return "A number, at least 1 (a currency sign is tolerated)."
-    if kind is Kind.DATETIME:
-        return "A date/time cell or text YYYY-MM-DD HH:MM[:SS], in the future."
-    if kind is Kind.URL:
-        return "An absolute https:// URL."
-    if kind is Kind.URLS:
-        return f"https:// URLs, separated by commas{_item_range(argument)}."
-    if kind is Kind.LANGUAGES:
-        return "Two-letter language codes, separated by commas."
-    digits = " (digits)" if argument.digits_only else ""
-    if kind is Kind.ID:
-        return f"An ID{digits}; keep the cell as text."
-    if kind is Kind.IDS:
-        return f"IDs{digits}, separated by commas{_item_range(argument)}; keep the cell as text."
-    length = f", at most {argument.max_length} characters" if argument.max_length else ""
-    return f"Text{length} (CJK characters count double)."
+def _template_columns() -> tuple[Argument, ...]:
+    required = [argument for argument in ARGUMENTS if argument.required]
+    creative = [argument for argument in ARGUMENTS if argument.name in CREATIVE_GROUP]
+    # Stable: the columns bulkads prepares for the user (image URLs) lead the group.
+    creative.sort(key=lambda argument: argument.step is None)
+    optional = [a for a in ARGUMENTS if a not in required and a not in creative]
+    return (*required, *optional, *creative)
 
 
-def _item_range(argument: Argument) -> str:
-    if argument.min_items and argument.max_items:
-        return f", {argument.min_items}-{argument.max_items} of them"
-    return ""
-
-
-def header_note(argument: Argument) -> str:
-    """The note on a header cell: name, required marker, help, allowed values."""
-    title = f"{argument.name} (required)" if argument.required else argument.name
-    return f"{title}\n{argument.help}\n{describe(argument)}"
+TEMPLATE_COLUMNS: tuple[Argument, ...] = _template_columns()
+"""The template's columns in order: required, optional, then the creative group."""
 
 
 def example_row() -> list[str]:
-    """The example row, one text per argument ('' where the example leaves it empty)."""
-    return [argument.example for argument in ARGUMENTS]
+    """The example row in column order, one text per column ('' where it is left empty)."""
+    return [argument.example for argument in TEMPLATE_COLUMNS]
 
 
 def _write_csv(path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([argument.name for argument in ARGUMENTS])
+        writer.writerow([argument.name for argument in TEMPLATE_COLUMNS])
         writer.writerow(example_row())
 
 
@@ -157,24 +158,47 @@ def _write_xlsx(path: Path) -> None:
 
 
 def _write_campaigns(workbook: Any, sheet: Any) -> None:
-    header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1})
-    required = workbook.add_format({"bold": True, "bg_color": "#F8CBAD", "border": 1})
-    text = workbook.add_format({"num_format": "@"})
-    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    lists = _ListSheet(workbook)
+    headers = {
+        fill: workbook.add_format({"bold": True, "bg_color": fill, "border": 1})
+        for fill in (REQUIRED_FILL, CREATIVE_FILL, OPTIONAL_FILL)
+    }
+    formats: dict[str, Any] = {}
+    guide = Guide(workbook)
     sheet.freeze_panes(1, 1)
-    for col, argument in enumerate(ARGUMENTS):
-        column_format = text if argument.kind in _TEXT_KINDS else None
-        column_format = when if argument.kind is Kind.DATETIME else column_format
+    print_wide(sheet)
+    for col, argument in enumerate(TEMPLATE_COLUMNS):
+        form = number_format(argument)
+        if form is not None and form not in formats:
+            formats[form] = workbook.add_format({"num_format": form})
+        column_format = formats.get(form) if form else None
         sheet.set_column(col, col, _width(argument), column_format)
-        sheet.write_string(0, col, argument.name, required if argument.required else header)
-        note = header_note(argument)
-        sheet.write_comment(
-            0, col, note, {"author": "bulkads", "x_scale": 3, "y_scale": 1 + len(note) / 200}
-        )
+        sheet.write_string(0, col, argument.name, headers[_header_fill(argument)])
+        guide.annotate(sheet, col, argument)
         _write_example(sheet, col, argument, column_format)
-        if argument.choices or argument.kind is Kind.BOOL:
-            sheet.data_validation(1, col, LAST_ROW, col, _dropdown(argument, lists))
+    _write_legend(sheet)
+
+
+def _header_fill(argument: Argument) -> str:
+    if argument.required:
+        return REQUIRED_FILL
+    return CREATIVE_FILL if argument.name in CREATIVE_GROUP else OPTIONAL_FILL
+
+
+def _write_legend(sheet: Any) -> None:
+    """The legend floats below the example row: a text box is not a cell, so it is never read."""
+    sheet.insert_textbox(
+        3,
+        1,
+        "\n".join(LEGEND),
+        {
+            "width": 620,
+            "height": 20 * len(LEGEND) + 10,
+            "x_offset": 10,
+            "font": {"size": 11},
+            "fill": {"color": "#FFFFF0"},
+            "line": {"color": "#7F7F7F"},
+        },
+    )
 
 
 def _width(argument: Argument) -> int:
@@ -191,61 +215,22 @@ def _write_example(sheet: Any, col: int, argument: Argument, column_format: Any)
         sheet.write_string(1, col, argument.example, column_format)
 
 
-def _dropdown(argument: Argument, lists: _ListSheet) -> dict[str, object]:
-    choices = list(argument.choices) if argument.choices else ["true", "false"]
-    several = argument.kind.is_list
-    options: dict[str, object] = {
-        "validate": "list",
-        "source": lists.source(argument.name, choices),
-        "input_title": argument.name[:32],
-        "input_message": "Pick one, or type several separated by commas."
-        if several
-        else "Pick one from the list.",
-        "error_title": argument.name[:32],
-        "error_message": (f"Allowed: {', '.join(choices)}.")[:255],
-    }
-    if several:
-        # A cell may hold several values ("AGE_18_24,AGE_25_34"): inform, never refuse.
-        options["error_type"] = "information"
-    return options
-
-
-class _ListSheet:
-    """Choice lists too long for Excel's 255-character inline limit go to a hidden sheet."""
-
-    def __init__(self, workbook: Any) -> None:
-        self._workbook = workbook
-        self._sheet: Any = None
-        self._columns = 0
-
-    def source(self, name: str, choices: Sequence[str]) -> list[str] | str:
-        if len(",".join(choices)) <= _INLINE_LIST_LIMIT:
-            return list(choices)
-        if self._sheet is None:
-            self._sheet = self._workbook.add_worksheet(LISTS_SHEET)
-            self._sheet.hide()
-        col = self._columns
-        self._columns += 1
-        self._sheet.write_string(0, col, name)
-        for row, choice in enumerate(choices, start=1):
-            self._sheet.write_string(row, col, choice)
-        first = xl_rowcol_to_cell(1, col, row_abs=True, col_abs=True)
-        last = xl_rowcol_to_cell(len(choices), col, row_abs=True, col_abs=True)
-        return f"={LISTS_SHEET}!{first}:{last}"
-
-
 README_HEADERS = ("column", "required", "kind", "allowed values", "help")
+_README_WIDTHS = (26, 10, 10, 60, 80)
 
 
 def _write_readme(workbook: Any, sheet: Any) -> None:
-    bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2"})
+    bold = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "valign": "top"})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    top = workbook.add_format({"valign": "top"})
-    for col, width in enumerate((26, 10, 10, 60, 80)):
-        sheet.set_column(col, col, width, wrap if col >= 3 else top)
+    for col, width in enumerate(_README_WIDTHS):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 1)
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_landscape()
     for col, title in enumerate(README_HEADERS):
         sheet.write_string(0, col, title, bold)
-    for row, argument in enumerate(ARGUMENTS, start=1):
+    for row, argument in enumerate(TEMPLATE_COLUMNS, start=1):
         cells = (
             argument.name,
             "yes" if argument.required else "",
@@ -253,14 +238,21 @@ def _write_readme(workbook: Any, sheet: Any) -> None:
             describe(argument),
             argument.help,
         )
+        # Neither Excel nor LibreOffice is relied on to grow a wrapped row: the height is set.
+        lines = max(
+            wrapped_lines(text, width) for text, width in zip(cells, _README_WIDTHS, strict=True)
+        )
+        sheet.set_row(row, LINE_HEIGHT * lines)
         for col, value in enumerate(cells):
-            sheet.write_string(row, col, value)
-    row = len(ARGUMENTS) + 2
+            sheet.write_string(row, col, value, wrap)
+    row = len(TEMPLATE_COLUMNS) + 2
     sheet.write_string(row, 0, "How to fill in the Campaigns sheet", bold)
+    merged_width = sum(_README_WIDTHS[1:])
     for offset, (topic, text) in enumerate(FORMAT_NOTES, start=1):
-        sheet.write_string(row + offset, 0, topic, top)
+        # A merged cell never grows by itself, in any program.
+        sheet.set_row(row + offset, LINE_HEIGHT * wrapped_lines(text, merged_width))
+        sheet.write_string(row + offset, 0, topic, wrap)
         sheet.merge_range(row + offset, 1, row + offset, 4, text, wrap)
-    sheet.freeze_panes(1, 1)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

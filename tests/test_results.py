@@ -13,14 +13,18 @@ import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.escape import unescape
+from workbooks import dropdowns
 
 import bulkads.results as results_module
+from bulkads.arguments import BY_NAME
 from bulkads.errors import UsageError
+from bulkads.guidance import header_note
 from bulkads.report import RowResult, Summary
 from bulkads.results import result_headers, write_results
 from bulkads.rules import Issue
 from bulkads.sheet import Column, Sheet, SheetRow
 from bulkads.states import STATUSES
+from bulkads.template import write_template
 
 CONTRACT_TRAILING = [
     "campaign_id",
@@ -278,7 +282,9 @@ def test_a_warning_gets_a_lighter_fill_and_its_comment(tmp_path: Path) -> None:
 
 def test_an_issue_about_a_missing_column_marks_no_cell(tmp_path: Path) -> None:
     ws = results_sheet(write(tmp_path))
-    comments = [cell.comment.text for row in ws.iter_rows() for cell in row if cell.comment]
+    comments = [
+        cell.comment.text for row in ws.iter_rows(min_row=2) for cell in row if cell.comment
+    ]
     assert len(comments) == 2
     assert not any("pixel_id" in text for text in comments)
 
@@ -457,3 +463,118 @@ def test_a_results_workbook_fed_back_reads_as_the_same_sheet(tmp_path: Path) -> 
     assert fed_back.result(first, "campaign_id") == "1800000000000000001"
     assert fed_back.arguments(first)["advertiser_id"] == "7000000000000000001"
     assert fed_back.arguments(first)["campaign_name"] == "Spring US"
+
+
+# --- the results workbook as the place where rows get fixed ---------------------------------
+
+FIX_COLUMNS = ("campaign_name", "objective", "target_age_groups", "budget_optimize_on")
+
+
+def fix_sheet(tmp_path: Path) -> Path:
+    """A sheet with choice columns, an ID column, a column that is not an argument."""
+    path = tmp_path / "launch.csv"
+    rest = "Fresh styles,Acme,https://example.com/a,https://cdn.example.com/a.jpg,50"
+    lines = [
+        "campaign_name,objective,target_age_groups,budget_optimize_on,advertiser_id,Notes,"
+        "ad_text,display_name,landing_page_url,image_urls,budget_daily",
+        f"Spring US,TRAFFIC,AGE_18_24,true,7000000000000000001,first,{rest}",
+        f"Spring UK,TRAFIC,AGE_18_24,maybe,,second,{rest}",
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_argument_columns_carry_the_templates_dropdowns(tmp_path: Path) -> None:
+    from bulkads.status import validate
+
+    results = tmp_path / "launch.results.xlsx"
+    validate(fix_sheet(tmp_path), results=results)
+    ws = results_sheet(results)
+    template = tmp_path / "template.xlsx"
+    write_template(template)
+    wanted = dropdowns(openpyxl.load_workbook(template)["Campaigns"])
+    found = dropdowns(ws)
+    assert sorted(found) == ["budget_optimize_on", "objective", "target_age_groups"]
+    # one validation per column range, never one per cell
+    assert len(ws.data_validations.dataValidation) == 3
+    for name, validation in found.items():
+        same = wanted[name]
+        assert (validation.type, validation.formula1) == (same.type, same.formula1)  # type: ignore[attr-defined]
+        assert validation.errorStyle == same.errorStyle  # type: ignore[attr-defined]
+        col = openpyxl.utils.get_column_letter(header(ws).index(name) + 1)
+        assert str(validation.sqref) == f"{col}2:{col}1048576"  # type: ignore[attr-defined]
+
+
+def test_every_header_has_a_note_and_argument_headers_the_templates(tmp_path: Path) -> None:
+    from bulkads.status import validate
+
+    results = tmp_path / "launch.results.xlsx"
+    validate(fix_sheet(tmp_path), results=results)
+    ws = results_sheet(results)
+    notes = {cell.value: cell.comment.text if cell.comment else None for cell in ws[1]}
+    for name in (*FIX_COLUMNS, "advertiser_id"):
+        assert notes[name] == header_note(BY_NAME[name])
+    for name in ("row", "status", "message", *CONTRACT_TRAILING):
+        assert notes[name] == results_module.RESULT_NOTES[name]
+    assert "never sent" in str(notes["Notes"])
+    assert "give it back to bulkads" in results_module.RESULT_NOTES["status"]
+
+
+def test_fixing_a_row_and_feeding_the_workbook_back_keeps_notes_and_dropdowns(
+    tmp_path: Path,
+) -> None:
+    from bulkads.status import validate
+
+    first = tmp_path / "launch.results.xlsx"
+    before = validate(fix_sheet(tmp_path), results=first)
+    assert [row.status for row in before.rows] == ["valid", "invalid"]
+    book = openpyxl.load_workbook(first)
+    ws = book["Results"]
+    ws.cell(3, header(ws).index("objective") + 1).value = "TRAFFIC"  # the user's fix
+    ws.cell(3, header(ws).index("budget_optimize_on") + 1).value = "false"
+    book.save(first)
+    second = tmp_path / "launch.fixed.results.xlsx"
+    report = validate(first, results=second)
+    assert [row.status for row in report.rows] == ["valid", "valid"]
+    again = results_sheet(second)
+    assert header(again) == header(results_sheet(first))
+    assert sorted(dropdowns(again)) == sorted(dropdowns(ws))
+    notes = {cell.value: cell.comment.text for cell in again[1] if cell.comment}
+    assert notes["objective"] == header_note(BY_NAME["objective"])
+
+
+def test_id_argument_columns_are_formatted_as_text_for_typing_fixes(tmp_path: Path) -> None:
+    from bulkads.status import validate
+
+    results = tmp_path / "launch.results.xlsx"
+    validate(fix_sheet(tmp_path), results=results)
+    ws = results_sheet(results)
+    letter = openpyxl.utils.get_column_letter(header(ws).index("advertiser_id") + 1)
+    assert ws.column_dimensions[letter].number_format == "@"
+
+
+def test_the_message_column_wraps(tmp_path: Path) -> None:
+    ws = results_sheet(write(tmp_path))
+    message = header(ws).index("message") + 1
+    assert ws.cell(3, message).value
+    assert ws.cell(3, message).alignment.wrap_text
+
+
+def test_a_long_message_gets_a_row_tall_enough_for_it(tmp_path: Path) -> None:
+    """LibreOffice grows no row by itself: without a height the text runs over the next row."""
+    long = "; ".join(f"column_{n}: not one of the allowed values" for n in range(12))
+    rows = [*launch_rows()[:1], RowResult(number=3, status="invalid", message=long)]
+    ws = results_sheet(write(tmp_path, rows=rows))
+    width = ws.column_dimensions["C"].width
+    assert len(long) > 3 * width
+    assert ws.row_dimensions[3].height >= 15 * len(long) / (width * 1.2)
+    assert ws.row_dimensions[2].height is None  # a short message keeps the default height
+
+
+def test_printing_is_landscape_one_page_wide_with_the_header_on_each_page(tmp_path: Path) -> None:
+    ws = results_sheet(write(tmp_path))
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the file format's default
+    assert ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == "$1:$1"

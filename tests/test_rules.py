@@ -592,6 +592,45 @@ def test_rows_never_share_a_list_or_confuse_equal_values_of_other_types() -> Non
     assert second.valid
 
 
+EXAMPLE = {argument.name: argument.example for argument in ARGUMENTS if argument.example}
+
+
+def example_sheet(*rows: dict[str, object]) -> Sheet:
+    headers = [*EXAMPLE, "advertiser_id"]
+    return make_sheet(headers, [[row.get(header) for header in headers] for row in rows])
+
+
+def test_a_row_identical_to_the_templates_example_row_is_invalid() -> None:
+    (row,) = check_sheet(example_sheet(EXAMPLE), now=NOW)
+    assert row.issues == (Issue("row", "row: the template's example row: delete it"),)
+    assert not row.valid
+
+
+def test_the_example_row_is_recognised_whatever_its_cells_look_like() -> None:
+    # the budget as a number and the name with stray spaces read the same as the template's
+    looks = {**EXAMPLE, "budget_daily": 50.0, "campaign_name": f"  {EXAMPLE['campaign_name']} "}
+    (row,) = check_sheet(example_sheet(looks), now=NOW)
+    assert not row.valid
+
+
+def test_the_example_row_with_an_advertiser_is_still_the_example_row() -> None:
+    rows = (EXAMPLE, {**EXAMPLE, "advertiser_id": "7002"})
+    checked = check_sheet(example_sheet(*rows), now=NOW, default_advertiser_id="7001")
+    assert [row.valid for row in checked] == [False, False]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"campaign_name": "Summer Sale - US"}, {"budget_daily": 60}, {"objective": "REACH"}],
+)
+def test_a_row_changed_from_the_example_row_is_checked_like_any_other(
+    change: dict[str, object],
+) -> None:
+    (row,) = check_sheet(example_sheet({**EXAMPLE, **change}), now=NOW)
+    assert row.valid
+    assert row.issues == ()
+
+
 # --- properties ---------------------------------------------------------------------
 
 TIME_ZONES = st.sampled_from([None, UTC, timezone(timedelta(hours=-11))])

@@ -1,0 +1,165 @@
+"""What a workbook tells the person filling it in: header notes, dropdowns, column formats.
+
+Usage::
+
+    guide = Guide(workbook)                       # one per xlsxwriter workbook
+    guide.annotate(worksheet, col, argument)      # note on the header, dropdown below it
+    describe(BY_NAME["objective"])                # 'One of: TRAFFIC, CONVERSIONS, ...'
+
+The template and the results workbook both call it, so a results workbook fed
+back in for fixing keeps the template's notes and dropdowns. All of it derives
+from the argument table.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from bulkads.arguments import CREATIVE_COLUMNS, Argument, Kind
+
+LAST_ROW = 1_048_575  # Excel's last row (0-based): a dropdown covers the whole column
+LISTS_SHEET = "Lists"  # only when a choice list is too long to inline
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
+# Characters a unit of column width holds, measured with LibreOffice's fallback for
+# Calibri (DejaVu Sans): 1.1 for upper-case enum lists, 1.2 for prose. Calibri holds more.
+CHARS_PER_WIDTH = 1.0
+_INLINE_LIST_LIMIT = 255  # Excel's limit for a list typed into a validation
+_TEXT_KINDS = (Kind.ID, Kind.IDS)
+CREATIVE_RULE = (
+    f"Fill exactly one of the {len(CREATIVE_COLUMNS)} creative columns "
+    f"({', '.join(CREATIVE_COLUMNS)})."
+)
+
+
+def describe(argument: Argument) -> str:
+    """What a cell of this column holds, in one line (header notes and the README)."""
+    kind = argument.kind
+    choices = ", ".join(argument.choices)
+    if kind is Kind.ENUM:
+        return f"One of: {choices}."
+    if kind is Kind.ENUMS:
+        return f"One or more of: {choices} (separated by commas)."
+    if kind is Kind.BOOL:
+        return "true or false (also yes/no, 1/0)."
+    if kind is Kind.MONEY:
+        return "A number, at least 1 (a currency sign is tolerated)."
+    if kind is Kind.DATETIME:
+        return "A date/time cell or text YYYY-MM-DD HH:MM[:SS], in the future."
+    if kind is Kind.URL:
+        return "An absolute https:// URL."
+    if kind is Kind.URLS:
+        return f"https:// URLs, separated by commas{_item_range(argument)}."
+    if kind is Kind.LANGUAGES:
+        return "Two-letter language codes, separated by commas."
+    digits = " (digits)" if argument.digits_only else ""
+    if kind is Kind.ID:
+        return f"An ID{digits}; keep the cell as text."
+    if kind is Kind.IDS:
+        return f"IDs{digits}, separated by commas{_item_range(argument)}; keep the cell as text."
+    length = f", at most {argument.max_length} characters" if argument.max_length else ""
+    return f"Text{length} (CJK characters count double)."
+
+
+def _item_range(argument: Argument) -> str:
+    if argument.min_items and argument.max_items:
+        return f", {argument.min_items}-{argument.max_items} of them"
+    return ""
+
+
+def header_note(argument: Argument) -> str:
+    """The note on a header cell: name, required marker, help, allowed values."""
+    title = f"{argument.name} (required)" if argument.required else argument.name
+    lines = [title, argument.help, describe(argument)]
+    if argument.name in CREATIVE_COLUMNS:
+        lines.append(CREATIVE_RULE)
+    return "\n".join(lines)
+
+
+def note_options(note: str) -> dict[str, object]:
+    """A comment box sized for `note` (about 60 characters a line)."""
+    lines = sum(1 + len(line) // 60 for line in note.split("\n"))
+    return {"author": "bulkads", "x_scale": 2.5, "y_scale": max(1.0, lines / 4)}
+
+
+def number_format(argument: Argument) -> str | None:
+    """The column's number format: text for IDs (no lost digits), a date format for dates."""
+    if argument.kind in _TEXT_KINDS:
+        return "@"
+    if argument.kind is Kind.DATETIME:
+        return DATETIME_FORMAT
+    return None
+
+
+class Guide:
+    """Puts notes and dropdowns on one xlsxwriter workbook's columns.
+
+    Choice lists too long for Excel's inline limit go to a hidden sheet, made on
+    first need.
+    """
+
+    def __init__(self, workbook: Any) -> None:
+        self._workbook = workbook
+        self._lists: Any = None
+        self._list_rows = 0
+
+    def annotate(self, worksheet: Any, col: int, argument: Argument) -> None:
+        """Note on the header cell (row 0), dropdown on the cells below it."""
+        note = header_note(argument)
+        worksheet.write_comment(0, col, note, note_options(note))
+        if argument.choices or argument.kind is Kind.BOOL:
+            worksheet.data_validation(1, col, LAST_ROW, col, self._dropdown(argument))
+
+    def _dropdown(self, argument: Argument) -> dict[str, object]:
+        choices = list(argument.choices) if argument.choices else ["true", "false"]
+        several = argument.kind.is_list
+        options: dict[str, object] = {
+            "validate": "list",
+            "source": self._source(argument.name, choices),
+            "input_title": argument.name[:32],
+            "input_message": "Pick one, or type several separated by commas."
+            if several
+            else "Pick one from the list.",
+            "error_title": argument.name[:32],
+            "error_message": (f"Allowed: {', '.join(choices)}.")[:255],
+        }
+        if several:
+            # A cell may hold several values ("AGE_18_24,AGE_25_34"): inform, never refuse.
+            options["error_type"] = "information"
+        return options
+
+    def _source(self, name: str, choices: Sequence[str]) -> list[str] | str:
+        if len(",".join(choices)) <= _INLINE_LIST_LIMIT:
+            return list(choices)
+        if self._lists is None:
+            self._lists = self._workbook.add_worksheet(LISTS_SHEET)
+            self._lists.hide()
+        # One row per list, each below the last: constant_memory writes rows in order only.
+        row = self._list_rows
+        self._list_rows += 1
+        self._lists.write_string(row, 0, name)
+        for col, choice in enumerate(choices, start=1):
+            self._lists.write_string(row, col, choice)
+        first = xl_rowcol_to_cell(row, 1, row_abs=True, col_abs=True)
+        last = xl_rowcol_to_cell(row, len(choices), row_abs=True, col_abs=True)
+        return f"={LISTS_SHEET}!{first}:{last}"
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines `text` takes when wrapped at word boundaries in a column `width` units wide."""
+    usable = max(int(width * CHARS_PER_WIDTH) - 1, 1)
+    return sum(
+        len(textwrap.wrap(line, usable, break_on_hyphens=False)) if len(line) > usable else 1
+        for line in text.split("\n")
+    )
+
+
+def print_wide(worksheet: Any) -> None:
+    """Printing: landscape, all columns on one page's width, the header row on every page."""
+    worksheet.set_landscape()
+    worksheet.fit_to_pages(1, 0)
+    worksheet.repeat_rows(0)
