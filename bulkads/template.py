@@ -119,7 +119,7 @@ def _template_columns() -> tuple[Argument, ...]:
     required = [argument for argument in ARGUMENTS if argument.required]
     creative = [argument for argument in ARGUMENTS if argument.name in CREATIVE_GROUP]
     # Stable: the columns bulkads prepares for the user (image URLs) lead the group.
-    creative.sort(key=lambda argument: argument.step is None)
+    creative.sort(key=lambda argument: not argument.steps)
     optional = [a for a in ARGUMENTS if a not in required and a not in creative]
     return (*required, *optional, *creative)
 
