@@ -286,9 +286,17 @@ def test_a_second_run_on_the_same_sheet_is_refused_while_the_first_runs(tmp_path
     assert len(created) == 6
 
 
-def test_template_writes_a_sheet_that_validates(tmp_path: Path) -> None:
+def test_template_writes_a_sheet_whose_example_row_is_refused_until_deleted(
+    tmp_path: Path,
+) -> None:
     made = bulkads("template", "-o", "mine.xlsx", cwd=tmp_path)
     assert made.returncode == 0, made.stderr
+    checked = bulkads("validate", "mine.xlsx", cwd=tmp_path)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert "row 2: invalid — row: the template's example row: delete it" in checked.stdout
+    book = openpyxl.load_workbook(tmp_path / "mine.xlsx")
+    book["Campaigns"]["A2"] = "Summer Sale - US"  # the user's own row
+    book.save(tmp_path / "mine.xlsx")
     checked = bulkads("validate", "mine.xlsx", cwd=tmp_path)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
