@@ -29,8 +29,18 @@ class Secret:
 
 
 @dataclass(frozen=True, kw_only=True)
-class RunConfig:
-    """Everything one `bulkads run` needs."""
+class EngineSettings:
+    """How the engine sends: calls in flight, retries and their back-off."""
+
+    concurrency: int = 4
+    max_attempts: int = 5  # per call per run
+    backoff_base: float = 1.0  # seconds; full-jitter exponential back-off
+    backoff_cap: float = 60.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunConfig(EngineSettings):
+    """Everything one `bulkads run` needs (its engine settings included: it is one)."""
 
     sheet: Path
     results: Path
@@ -39,16 +49,12 @@ class RunConfig:
     base_url: str = DEFAULT_BASE_URL
     sheet_name: str | None = None
     rate: float = 2.0
-    concurrency: int = 4
     timeout: float = 180.0
     max_calls: int | None = None
     advertiser_id: str | None = None
     dry_run: bool = False
     retry_rejected: bool = False
     command: str = "bulkads run"  # for the Summary sheet; never holds the key
-    max_attempts: int = 5  # per call per run
-    backoff_base: float = 1.0  # seconds; full-jitter exponential back-off
-    backoff_cap: float = 60.0
 
 
 def default_results_path(sheet: Path) -> Path:

@@ -2,8 +2,8 @@
 
 Usage::
 
-    engine = Engine(transport=client, journal=journal, pacer=Pacer(2.0), budget=Budget(120),
-                    settings=EngineSettings(concurrency=4))
+    engine = Engine(transport=client, journal=journal, pacer=Pacer(2.0),
+                    settings=EngineSettings(concurrency=4))   # a RunConfig is one too
     await engine.run(plan.work)
     engine.halt        # None, or the run-level error that stopped it (quota, key, ...)
 
@@ -33,12 +33,13 @@ from bulkads.answers import (
     unreachable,
 )
 from bulkads.arguments import CREATE
+from bulkads.config import EngineSettings
 from bulkads.errors import (
     BulkadsError,
 )
 from bulkads.ids import extract_ids
 from bulkads.journal import Journal
-from bulkads.pacing import Budget, Pacer, backoff
+from bulkads.pacing import Pacer, backoff
 from bulkads.plan import PRODUCES, Work, encode, step_arguments, steps_for
 from bulkads.states import RowState, StepState
 from bulkads.transport import Transport
@@ -47,14 +48,6 @@ log = logging.getLogger("bulkads")
 
 # Verdicts after which the step's outcome is not final: the row stays pending.
 _UNFINISHED = frozenset({Verdict.RETRY, Verdict.HALT_QUOTA, Verdict.HALT_KEY, Verdict.HALT_CONFIG})
-
-
-@dataclass(frozen=True, kw_only=True)
-class EngineSettings:
-    concurrency: int = 4
-    max_attempts: int = 5  # per call per run
-    backoff_base: float = 1.0
-    backoff_cap: float = 60.0
 
 
 class Listener(Protocol):
@@ -103,7 +96,6 @@ class Engine:
         transport: Transport,
         journal: Journal,
         pacer: Pacer,
-        budget: Budget,
         settings: EngineSettings,
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -112,7 +104,6 @@ class Engine:
         self._transport = transport
         self._journal = journal
         self._pacer = pacer
-        self._budget = budget
         self._settings = settings
         self._rng = rng or random.Random()
         self._sleep = sleep  # the back-off's; the pacer has its own clock and sleep
@@ -163,25 +154,13 @@ class Engine:
         if self._no_advertiser_blocked is not None and "advertiser_id" not in item.arguments:
             self._skip_without_advertiser(item, self._no_advertiser_blocked)
             return
-        if not self._budget.reserve(item.cost):
-            message = "not sent: the quota left or --max-calls does not cover this row's calls"
-            self._listener.row_finished(item.number, "pending", message)
-            return
         self._journal.ensure_row(item.fingerprint, item.number)
         if item.restart:
             self._journal.forget_steps(item.fingerprint, item.restart)
         row = self._resume(item)
-        billed = 0
         for tool in item.steps:
-            if self.stopped:
+            if self.stopped or not await self._step(row, tool):
                 break
-            done, was_billed = await self._step(row, tool)
-            if was_billed:
-                self._budget.spend()
-                billed += 1
-            if not done:
-                break
-        self._budget.release(item.cost - billed)  # what this row reserved and did not spend
         self._finish(row)
 
     def _finish(self, row: _RowRun) -> None:
@@ -217,27 +196,27 @@ class Engine:
                 row.done.append(tool)
         return row
 
-    async def _step(self, row: _RowRun, tool: str) -> tuple[bool, bool]:
-        """Send one step; (done, billed)."""
+    async def _step(self, row: _RowRun, tool: str) -> bool:
+        """Send one step; whether it is done."""
         item = row.item
         body = encode(step_arguments(tool, item.arguments, row.produced))
         record = self._journal.plan_step(item.fingerprint, tool, body)
-        outcome, replayed = await self._send(item, record.tool, record.body, record.idempotency_key)
+        outcome = await self._send(item, record.tool, record.body, record.idempotency_key)
         if outcome is None or outcome.verdict in _UNFINISHED:
             if outcome is not None and outcome.verdict is not Verdict.RETRY:
                 # A 401/402/404 means the call was not carried out: not "sent, unknown".
                 self._record(item, tool, "planned", outcome)
             row.message = _pending_message(outcome, self.halt)
-            return False, False
+            return False
         if outcome.verdict is Verdict.DONE:
-            return self._done(row, tool, outcome), not replayed
+            return self._done(row, tool, outcome)
         prefix = "" if tool == CREATE else f"{tool}: "
         row.status, row.message = "rejected", prefix + outcome.message
         if outcome.verdict is Verdict.CHOOSE_ACCOUNT and outcome.accounts is not None:
             self._no_advertiser_blocked = outcome.accounts
             row.message += f" (set advertiser_id to one of: {outcome.accounts.describe()})"
         self._record(item, tool, "rejected", outcome)
-        return False, False
+        return False
 
     def _done(self, row: _RowRun, tool: str, outcome: Outcome) -> bool:
         ids = extract_ids(outcome.data or {})
@@ -254,18 +233,16 @@ class Engine:
             self.stop(quota_error(outcome))
         return True
 
-    async def _send(
-        self, item: Work, tool: str, body: bytes, key: str
-    ) -> tuple[Outcome | None, bool]:
-        """Send with retries (same key, same bytes); (outcome, replayed). None: not sent."""
+    async def _send(self, item: Work, tool: str, body: bytes, key: str) -> Outcome | None:
+        """Send with retries (same key, same bytes); None: not sent."""
         outcome: Outcome | None = None
         no_answer = False
         for attempt in range(1, self._settings.max_attempts + 1):
             if self.stopped:
-                return outcome, False
+                return outcome
             await self._pacer.acquire()
             if self._stopped.is_set():  # it may have stopped while we waited: nothing went out
-                return outcome, False
+                return outcome
             # "sent" is journaled (a durable commit) only now that the request leaves.
             self._journal.mark_sending(item.fingerprint, tool)
             self._in_flight += 1
@@ -279,9 +256,9 @@ class Engine:
             self._observe(outcome)
             if outcome.verdict is not Verdict.RETRY:
                 if outcome.verdict is Verdict.DONE and not answer.replayed:
-                    self.stats.calls_spent += 1
+                    self.stats.calls_spent += 1  # the one count of what this run spent
                 self._halt_on(outcome)
-                return outcome, answer.replayed
+                return outcome
             self._record(item, tool, "sent", outcome, http_status=answer.status)
             if outcome.throttled:
                 self._pacer.slow_down()
@@ -289,7 +266,7 @@ class Engine:
                 await self._pause(self._delay(attempt, outcome))
         if no_answer and outcome is not None:
             self.stop(unreachable(outcome))
-        return outcome, False
+        return outcome
 
     def _delay(self, attempt: int, outcome: Outcome) -> float:
         settings = self._settings

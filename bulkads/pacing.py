@@ -1,13 +1,10 @@
-"""Pacing: the request rate, the budget of billable calls, and the back-off between retries.
+"""Pacing: the request rate and the back-off between retries (the budget is `plan.run_budget`).
 
 Usage::
 
     pacer = Pacer(rate=2.0)
     await pacer.acquire()             # before every request, retries included
     pacer.slow_down()                 # after a 429: half the rate for a while
-
-    budget = Budget(left=quota_left)  # None: no known limit
-    if budget.reserve(3): ...         # a row starts only when all its steps fit
 
     delay = backoff(attempt=2, retry_after=None, rng=random.Random())
 """
@@ -87,36 +84,6 @@ class Pacer:
 def _per_window(rate: float) -> int:
     """Requests one window may hold: a 2.5/s rate allows 2 in any second, 0.5/s one in two."""
     return max(1, math.floor(rate))
-
-
-class Budget:
-    """Billable calls this run may still spend: min(quota left, --max-calls), or unknown.
-
-    Only our own calls are counted against the pre-flight figure. The `data.quota` of
-    answers is not folded in: with calls in flight it cannot tell which of ours it
-    already counts. Spending by someone else on the same key ends in a 402, which
-    halts the run with nothing lost.
-    """
-
-    def __init__(self, left: int | None) -> None:
-        self.left = left  # None: no known limit (a 402 will tell)
-        self.reserved = 0  # promised to rows already started, not yet spent
-
-    def reserve(self, calls: int) -> bool:
-        if self.left is not None and calls > self.left - self.reserved:
-            return False
-        self.reserved += calls
-        return True
-
-    def spend(self) -> None:
-        """One reserved call was billed."""
-        self.reserved -= 1
-        if self.left is not None:
-            self.left -= 1
-
-    def release(self, calls: int) -> None:
-        """Reserved calls that will not be sent (or were not billed)."""
-        self.reserved -= calls
 
 
 def backoff(

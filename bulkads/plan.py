@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bulkads.accounts import Accounts
+from bulkads.answers import Quota
 from bulkads.arguments import BY_NAME, CARD, CREATE, PREPARE, STEP_COLUMNS, UPLOAD
 from bulkads.rules import CheckedRow, Issue
 from bulkads.states import RowRecord, Status, StepRecord
@@ -142,6 +143,14 @@ def account_issues(arguments: Mapping[str, Any], accounts: Accounts | None) -> l
         )
         return [Issue("advertiser_id", message)]
     return []
+
+
+def run_budget(quota: Quota | None, max_calls: int | None) -> int | None:
+    """The billable calls this run may spend: min(quota left, --max-calls), None if neither
+    is known. The plan is the one place that keeps the work within it; the engine sends
+    only the plan's work, and a 402 halts the run if someone else spends on the key."""
+    limits = [n for n in (quota.left if quota else None, max_calls) if n is not None]
+    return min(limits) if limits else None
 
 
 def make_plan(

@@ -24,11 +24,11 @@ from pathlib import Path
 from bulkads.answers import Quota
 from bulkads.client import Client
 from bulkads.config import RunConfig
-from bulkads.engine import Engine, EngineSettings, Listener
+from bulkads.engine import Engine, Listener
 from bulkads.errors import ApiConfigError, BulkadsError, Halted, Interrupted
 from bulkads.journal import Journal, utc_now
-from bulkads.pacing import Budget, Pacer
-from bulkads.plan import Facts, Plan, make_plan
+from bulkads.pacing import Pacer
+from bulkads.plan import Facts, Plan, make_plan, run_budget
 from bulkads.preflight import Preflight, preflight
 from bulkads.report import Report, RowResult, Summary, build_rows, summarize, would_send
 from bulkads.results import TARGET_ID, write_results
@@ -155,7 +155,7 @@ async def _preflight_and_send(
     except (Halted, ApiConfigError) as halt:
         # Nothing was spent; the results still say what each row is waiting for.
         return _Sent(plan=plan, halt=halt)
-    budget = _budget(found.quota, config.max_calls)
+    budget = run_budget(found.quota, config.max_calls)
     if plan.work:  # the accounts and the budget can only change rows that would be sent
         plan = make_plan(
             checked, replace(facts, accounts=found.accounts), budget=budget, now=started
@@ -164,7 +164,7 @@ async def _preflight_and_send(
         on_plan(plan, found)
     if config.dry_run:
         return _Sent(plan=plan, found=found)
-    engine = await _send(config, client, journal, pacer, plan, budget, found.quota, progress)
+    engine = await _send(config, client, journal, pacer, plan, found.quota, progress)
     return _Sent(plan=plan, found=found, halt=engine.halt, engine=engine)
 
 
@@ -174,7 +174,6 @@ async def _send(
     journal: Journal,
     pacer: Pacer,
     plan: Plan,
-    budget: int | None,
     quota: Quota | None,
     progress: Callable[[int], AbstractContextManager[Listener]] | None,
 ) -> Engine:
@@ -190,13 +189,7 @@ async def _send(
             transport=client,
             journal=journal,
             pacer=pacer,
-            budget=Budget(budget),
-            settings=EngineSettings(
-                concurrency=config.concurrency,
-                max_attempts=config.max_attempts,
-                backoff_base=config.backoff_base,
-                backoff_cap=config.backoff_cap,
-            ),
+            settings=config,
             listener=listener,
         )
         await _send_interruptibly(engine, plan)
@@ -233,11 +226,6 @@ def _stamp(path: Path) -> str | None:
     except OSError:
         return None
     return f"{path.resolve()} {found.st_size} {found.st_mtime_ns}"
-
-
-def _budget(quota: Quota | None, max_calls: int | None) -> int | None:
-    limits = [n for n in (quota.left if quota else None, max_calls) if n is not None]
-    return min(limits) if limits else None
 
 
 async def _send_interruptibly(engine: Engine, plan: Plan) -> None:

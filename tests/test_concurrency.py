@@ -224,7 +224,7 @@ def test_the_limit_never_leaves_its_bounds(
     script: list[tuple[float, object, int]], most: int, rate: float
 ) -> None:
     limiter = AutoConcurrency(rate=rate, max_concurrency=most)
-    now, flying = 0.0, []
+    now, flying = 0.0, list[int]()
     for wait, what, pick in script:
         now += wait
         if what == "send" or not flying:

@@ -4,7 +4,7 @@ and over real loopback sockets where the wiring is the point (redirects, the san
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,18 +15,18 @@ from virtual import VirtualTime
 
 from bulkads.arguments import CREATE, USAGE
 from bulkads.client import Client
-from bulkads.config import Secret
-from bulkads.engine import Engine, EngineSettings
+from bulkads.config import EngineSettings, Secret
+from bulkads.engine import Engine
 from bulkads.errors import ApiConfigError, Interrupted
 from bulkads.journal import Journal
-from bulkads.pacing import Budget, Pacer
+from bulkads.pacing import Pacer
 from bulkads.plan import Work, steps_for
 from bulkads.preflight import preflight
 from bulkads.rules import check_arguments, fingerprint
 from bulkads.sandbox import AGENCY_ADVERTISERS, AGENCY_KEY, Sandbox, SandboxConfig, serve
 from bulkads.transport import Answer, Request, ScriptedTransport, Transport
 
-Reply = Callable[[web.Request], web.StreamResponse]
+Reply = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def work(number: int, **extra: Any) -> Work:
@@ -76,7 +76,6 @@ def engine_for(
         transport=transport,
         journal=journal,
         pacer=pacer,
-        budget=Budget(100),
         settings=EngineSettings(**options),
         sleep=time.sleep if time else asyncio.sleep,
     )

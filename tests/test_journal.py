@@ -222,7 +222,7 @@ def test_killed_runs_resume_without_duplicates_or_lost_rows(tmp_path: Path) -> N
         campaigns = [c.arguments["campaign_name"] for c in sandbox.created("campaign")]
         bundles = sandbox.created("bundle")
         cards = sandbox.created("card")
-    assert sorted(campaigns) == sorted(row["campaign_name"] for row in rows)
+    assert sorted(campaigns) == sorted(str(row["campaign_name"]) for row in rows)
     assert len(bundles) == sum(1 for row in rows if "image_urls" in row)
     assert len(cards) == sum(1 for row in rows if "carousel_image_urls" in row)
     book = openpyxl.load_workbook(tmp_path / "launch.results.xlsx")

@@ -38,8 +38,12 @@ def carousel_row(n: int, count: int = 3) -> dict[str, Any]:
 def test_a_step_column_becomes_the_calls_the_argument_table_names_then_the_create(
     column: str,
 ) -> None:
-    row = {"campaign_name": "Spring", "ad_text": "Hi", "landing_page_url": "https://a.example"}
-    row[column] = ["x", "y"]
+    row: dict[str, Any] = {
+        "campaign_name": "Spring",
+        "ad_text": "Hi",
+        "landing_page_url": "https://a.example",
+        column: ["x", "y"],
+    }
     steps = steps_for(row)
     assert steps == (*BY_NAME[column].steps, CREATE)
     assert all(tool in PRODUCES for tool in steps)  # each call has the ID it must give

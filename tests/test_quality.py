@@ -36,6 +36,6 @@ def test_the_code_is_ruff_formatted() -> None:
     assert result.returncode == 0, result.stdout
 
 
-def test_mypy_strict_is_clean() -> None:
-    result = run(tool("mypy"), "--no-incremental", "bulkads")
+def test_mypy_strict_is_clean_for_the_code_and_its_tests() -> None:
+    result = run(tool("mypy"), "--no-incremental", "bulkads", "tests")
     assert result.returncode == 0, result.stdout

@@ -293,8 +293,7 @@ def test_status_cell_is_colored_by_status(tmp_path: Path) -> None:
     ws = results_sheet(write(tmp_path))
     colors = {ws.cell(r, 2).value: ws.cell(r, 2).fill.fgColor.rgb for r in (2, 3, 4)}
     assert colors == {
-        s: "FF" + results_module.STATUS_FILLS[s][1:]  # type: ignore[index]
-        for s in ("created", "invalid", "pending")
+        s: "FF" + results_module.STATUS_FILLS[s][1:] for s in ("created", "invalid", "pending")
     }
 
 
@@ -376,7 +375,7 @@ def test_a_failed_rename_keeps_the_old_results(
     def refuse(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(results_module.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)  # as the results module calls it
     with pytest.raises(UsageError, match="open in Excel") as raised:
         write(tmp_path, rows=launch_rows()[:1])
     assert "\n" not in str(raised.value)
@@ -429,7 +428,7 @@ def test_an_empty_run_still_writes_both_sheets(tmp_path: Path) -> None:
 
 
 TEXT = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff"), max_size=40
+    st.characters(exclude_categories=["Cs"], exclude_characters="\ufffe\uffff"), max_size=40
 )
 
 

@@ -11,9 +11,10 @@ import pytest
 from runs import QUICK, campaign_row, config_for, served, write_csv
 
 from bulkads import runner
-from bulkads.answers import Verdict, classify
+from bulkads.answers import Quota, Verdict, classify
 from bulkads.errors import ApiConfigError, KeyRefused
-from bulkads.pacing import Budget, backoff
+from bulkads.pacing import backoff
+from bulkads.plan import run_budget
 from bulkads.sandbox import AGENCY_ADVERTISERS, AGENCY_KEY, SOLO_KEY, SandboxConfig
 
 QUOTA = {"used": 10, "limit": 150, "tier": "plus", "period_end": "2026-12-01"}
@@ -95,14 +96,12 @@ def test_backoff_is_full_jitter_capped_and_never_shorter_than_retry_after(attemp
     assert backoff(attempt=attempt, retry_after=90, rng=rng) == 90
 
 
-def test_budget_starts_a_row_only_when_all_its_calls_fit() -> None:
-    budget = Budget(5)
-    assert budget.reserve(3)
-    assert not budget.reserve(3)
-    budget.spend()
-    budget.release(2)
-    assert budget.reserve(3) and budget.left == 4
-    assert not budget.reserve(2)
+def test_the_budget_is_the_least_of_the_quota_left_and_max_calls() -> None:
+    assert run_budget(Quota(used=147, limit=150), 5) == 3
+    assert run_budget(Quota(used=0, limit=150), 5) == 5
+    assert run_budget(None, 5) == 5
+    assert run_budget(Quota(used=150, limit=150), None) == 0
+    assert run_budget(None, None) is None
 
 
 def test_every_row_is_created_exactly_once_under_faults(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -97,7 +98,9 @@ def settings(folder: Path, **options: object) -> UiSettings:
     return UiSettings(**values)  # type: ignore[arg-type]
 
 
-def test_dropping_common_mistakes_shows_each_bad_cell_with_its_rule(page, tmp_path: Path) -> None:
+def test_dropping_common_mistakes_shows_each_bad_cell_with_its_rule(
+    page: Any, tmp_path: Path
+) -> None:
     sheet = SAMPLES / "common_mistakes.xlsx"
     report = bulkads.validate(sheet, results=None)
     names = {c.name for c in read_sheet(sheet).columns}
@@ -129,7 +132,7 @@ def test_dropping_common_mistakes_shows_each_bad_cell_with_its_rule(page, tmp_pa
     assert (tmp_path / "common_mistakes.xlsx").read_bytes() == sheet.read_bytes()
 
 
-def test_rehearse_launch_watch_and_download_the_results(page, tmp_path: Path) -> None:
+def test_rehearse_launch_watch_and_download_the_results(page: Any, tmp_path: Path) -> None:
     ui = settings(tmp_path)
     with ui_served(ui) as url:
         page.goto(url)
@@ -172,7 +175,7 @@ def test_rehearse_launch_watch_and_download_the_results(page, tmp_path: Path) ->
 
 
 def test_stop_mid_run_then_launch_again_creates_every_row_exactly_once(
-    page, tmp_path: Path
+    page: Any, tmp_path: Path
 ) -> None:
     rows = 24
     sheet = write_csv(tmp_path / "spring.csv", [campaign_row(n) for n in range(1, rows + 1)])
@@ -201,7 +204,7 @@ def test_stop_mid_run_then_launch_again_creates_every_row_exactly_once(
 
 
 def test_a_live_plan_names_the_api_and_the_advertisers_and_asks_before_spending(
-    page, tmp_path: Path
+    page: Any, tmp_path: Path
 ) -> None:
     with served(replace(QUICK, strict_library=False)) as (live, live_url):
         ui = settings(tmp_path, live_url=live_url, api_key=Secret(SOLO_KEY))

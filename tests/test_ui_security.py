@@ -193,9 +193,9 @@ async def test_the_api_key_reaches_no_response_header_log_or_file(
     assert len(created) == 10
     assert all(SOLO_KEY not in text for text in client.seen.texts)
     assert SOLO_KEY not in caplog.text
-    for path in tmp_path.rglob("*"):
-        if path.is_file():
-            assert SOLO_KEY.encode() not in path.read_bytes(), path
+    for written in tmp_path.rglob("*"):
+        if written.is_file():
+            assert SOLO_KEY.encode() not in written.read_bytes(), written
 
 
 async def finished(client: Client) -> None:
