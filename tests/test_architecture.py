@@ -20,6 +20,8 @@ PURE = (
     "bulkads.states",
     "bulkads.report",
     "bulkads.concurrency",
+    "bulkads.accounts",
+    "bulkads.transport",
 )
 # The edges: the network, SQLite, the workbook writer.
 EDGES = ("aiohttp", "sqlite3", "xlsxwriter", "openpyxl", "python_calamine")
