@@ -498,10 +498,10 @@ def test_argument_columns_carry_the_templates_dropdowns(tmp_path: Path) -> None:
     assert len(ws.data_validations.dataValidation) == 3
     for name, validation in found.items():
         same = wanted[name]
-        assert (validation.type, validation.formula1) == (same.type, same.formula1)  # type: ignore[attr-defined]
-        assert validation.errorStyle == same.errorStyle  # type: ignore[attr-defined]
+        assert (validation.type, validation.formula1) == (same.type, same.formula1)
+        assert validation.errorStyle == same.errorStyle
         col = openpyxl.utils.get_column_letter(header(ws).index(name) + 1)
-        assert str(validation.sqref) == f"{col}2:{col}1048576"  # type: ignore[attr-defined]
+        assert str(validation.sqref) == f"{col}2:{col}1048576"
 
 
 def test_every_header_has_a_note_and_argument_headers_the_templates(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -595,7 +596,7 @@ def test_rows_never_share_a_list_or_confuse_equal_values_of_other_types() -> Non
 EXAMPLE = {argument.name: argument.example for argument in ARGUMENTS if argument.example}
 
 
-def example_sheet(*rows: dict[str, object]) -> Sheet:
+def example_sheet(*rows: Mapping[str, object]) -> Sheet:
     headers = [*EXAMPLE, "advertiser_id"]
     return make_sheet(headers, [[row.get(header) for header in headers] for row in rows])
 

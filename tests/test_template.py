@@ -120,7 +120,7 @@ def test_every_header_has_a_note_with_its_help(campaigns: Worksheet) -> None:
 
 def test_the_creative_columns_notes_say_exactly_one_is_used(campaigns: Worksheet) -> None:
     for col, argument in enumerate(TEMPLATE_COLUMNS, start=1):
-        note = campaigns.cell(1, col).comment.text  # type: ignore[union-attr]
+        note = campaigns.cell(1, col).comment.text
         assert ("exactly one" in note) == (argument.name in CREATIVE_COLUMNS), argument.name
 
 

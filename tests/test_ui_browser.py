@@ -228,7 +228,9 @@ def test_a_live_plan_names_the_api_and_the_advertisers_and_asks_before_spending(
     assert spent == [] and SOLO_KEY not in content
 
 
-def test_a_launch_begun_on_the_command_line_resumes_from_the_page(page, tmp_path: Path) -> None:
+def test_a_launch_begun_on_the_command_line_resumes_from_the_page(
+    page: Any, tmp_path: Path
+) -> None:
     sheet = tmp_path / "launch.xlsx"
     sheet.write_bytes((SAMPLES / "small_launch.xlsx").read_bytes())
     with served(replace(QUICK, strict_library=False)) as (live, live_url):
