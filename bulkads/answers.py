@@ -139,26 +139,44 @@ def judge(answer: Answer) -> Outcome:
 
 
 def run_error(outcome: Outcome) -> BulkadsError | None:
-    """The run-level error a halting verdict stands for (None for the others)."""
+    """The run-level error a halting verdict stands for (None for the others): one line."""
     if outcome.verdict is Verdict.HALT_QUOTA:
         return quota_error(outcome)
     if outcome.verdict is Verdict.HALT_KEY:
         fix = "set ADSPIRER_API_KEY (or --api-key-file) to a valid key and rerun"
-        return KeyRefused(f"the API refused the key: {outcome.message} — {fix}")
+        return KeyRefused(f"the API refused the key ({first_line(outcome.message)}); {fix}")
     if outcome.verdict is Verdict.HALT_CONFIG:
         fix = "check --base-url (the API lives at https://api.adspirer.ai)"
-        return ApiConfigError(f"{outcome.message} — {fix}")
+        return ApiConfigError(f"{first_line(outcome.message)}; {fix}")
     return None
 
 
 def quota_error(outcome: Outcome) -> QuotaExhausted:
-    """The halt for an answer that says the quota is spent (a 402, or any quota block)."""
+    """The halt for an answer that says the quota is spent (a 402, or any quota block).
+
+    One line from the quota block; never a success answer's text (the last affordable
+    create's answer may carry `used == limit`)."""
     quota = outcome.quota
-    spent = f" ({quota.used}/{quota.limit} calls, {quota.tier} tier)" if quota else ""
+    if quota is not None:
+        tier = f", {quota.tier} tier" if quota.tier else ""
+        spent = f": {quota.used}/{quota.limit} calls{tier}"
+    elif outcome.verdict is not Verdict.DONE and outcome.message.strip():
+        spent = f" ({first_line(outcome.message)})"
+    else:
+        spent = ""
     return QuotaExhausted(
-        f"the monthly quota is spent{spent}: {outcome.message.strip()} — rerun the same "
-        "command after the quota resets or the plan is upgraded"
+        f"the monthly quota is spent{spent}; rerun the same command after the quota resets "
+        "or the plan is upgraded"
     )
+
+
+def first_line(text: str, *, width: int = 200) -> str:
+    """The first non-blank line of an API message, cut to `width`."""
+    for line in text.splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= width else line[: width - 1] + "…"
+    return "no message"
 
 
 def unreachable(outcome: Outcome) -> NetworkDown:

@@ -296,6 +296,7 @@ def _execute(config: RunConfig, *, as_json: bool) -> Report:
             config,
             progress=lambda total: progress_for(total, console=console),
             on_plan=on_plan,
+            signals=True,
         )
 
     return asyncio.run(go())
@@ -318,16 +319,13 @@ def status(
     as_json: bool,
 ) -> None:
     """What the journal knows about SHEET: counts, and rows pending or failed. Sends nothing."""
-    from bulkads.status import sheet_status
+    from bulkads.status import last_run, sheet_status
 
     results = results or default_results_path(sheet)
-    rows = sheet_status(
-        sheet,
-        journal=journal or default_journal_path(results),
-        sheet_name=sheet_name,
-        advertiser_id=advertiser_id,
-    )
-    print_status(rows, console=_console(), as_json=as_json, title=sheet.name)
+    journal = journal or default_journal_path(results)
+    rows = sheet_status(sheet, journal=journal, sheet_name=sheet_name, advertiser_id=advertiser_id)
+    last = last_run(journal)
+    print_status(rows, console=_console(), as_json=as_json, title=sheet.name, last_run=last)
 
 
 @main.command()

@@ -57,7 +57,7 @@ class Listener(Protocol):
 
     def quota_seen(self, quota: Quota) -> None: ...
 
-    def stopping(self, reason: str, in_flight: int) -> None: ...
+    def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None: ...
 
 
 class _Silent:
@@ -67,15 +67,32 @@ class _Silent:
     def quota_seen(self, quota: Quota) -> None:
         pass
 
-    def stopping(self, reason: str, in_flight: int) -> None:
+    def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None:
         pass
 
 
 @dataclass
 class Stats:
-    calls_spent: int = 0  # billable calls that did work (replays excluded)
+    # Billable calls this run got billed for: a replayed answer counts when the call it
+    # replays went out earlier in this run (its answer was lost), not when an earlier run
+    # sent it.
+    calls_spent: int = 0
     requests: int = 0
-    quota: Quota | None = None
+    unanswered: int = 0  # requests that got no answer: their billing is not known here
+    quota: Quota | None = None  # the latest quota block seen
+    most_used: int | None = None  # the highest `used` seen (a replay carries an old one)
+
+    def learn(self, quota: Quota) -> None:
+        """A quota block seen: the latest, and the highest `used`."""
+        self.quota = quota
+        self.most_used = max(self.most_used or 0, quota.used)
+
+    def billed_since(self, start: Quota | None) -> int:
+        """The calls billed this run: the API's own count (`used` now less `used` at the
+        start) where both are known, else the calls counted."""
+        if start is None or self.most_used is None:
+            return self.calls_spent
+        return max(self.most_used - start.used, 0)
 
 
 @dataclass
@@ -111,14 +128,17 @@ class Engine:
         self._stopped = asyncio.Event()
         self._no_advertiser_blocked: Accounts | None = None  # offered once the API asked for one
         self._in_flight = 0
+        self._abandoned = False
         self.halt: BulkadsError | None = None
         self.stats = Stats()
 
-    def stop(self, reason: BulkadsError) -> None:
-        """Send nothing more; calls in flight finish. The first reason wins."""
-        if self.halt is None:
-            self.halt = reason
-            self._listener.stopping(str(reason), self._in_flight)
+    def stop(self, reason: BulkadsError, *, abandon: bool = False) -> None:
+        """Send nothing more; calls in flight finish, or are left to the next run when the
+        caller abandons them (`abandon`: it cancels `run`). The first reason wins."""
+        if self.halt is None or (abandon and not self._abandoned):
+            self.halt = self.halt or reason
+            self._abandoned = abandon
+            self._listener.stopping(str(self.halt), self._in_flight, abandoned=abandon)
         self._stopped.set()
 
     @property
@@ -252,10 +272,13 @@ class Engine:
                 self._in_flight -= 1
             self.stats.requests += 1
             no_answer = answer.status is None
+            self.stats.unanswered += no_answer
             outcome = judge(answer)
             self._observe(outcome)
             if outcome.verdict is not Verdict.RETRY:
-                if outcome.verdict is Verdict.DONE and not answer.replayed:
+                # A replay at the first attempt answers a call an earlier run sent (billed
+                # then); a later one, a call of this run whose answer was lost.
+                if outcome.verdict is Verdict.DONE and (not answer.replayed or attempt > 1):
                     self.stats.calls_spent += 1  # the one count of what this run spent
                 self._halt_on(outcome)
                 return outcome
@@ -280,7 +303,7 @@ class Engine:
 
     def _observe(self, outcome: Outcome) -> None:
         if outcome.quota is not None:
-            self.stats.quota = outcome.quota
+            self.stats.learn(outcome.quota)
             self._listener.quota_seen(outcome.quota)
 
     def _halt_on(self, outcome: Outcome) -> None:

@@ -14,7 +14,7 @@ exceptions. The exceptions below are for the run as a whole::
         ├── QuotaExhausted          the monthly quota is spent
         ├── KeyRefused              the API key was refused (401)
         ├── NetworkDown             the API could not be reached
-        └── Interrupted             Ctrl-C
+        └── Interrupted             Ctrl-C, SIGTERM/SIGHUP, or the run's task cancelled
 
 Every message says what to do next. A run that ends without an error exits 0 when
 every row is done, `ROWS_NEED_FIXING` (1) when some are invalid or rejected, and
@@ -71,7 +71,7 @@ class NetworkDown(Halted):
 
 
 class Interrupted(Halted):
-    """The user pressed Ctrl-C."""
+    """The run was stopped from outside: Ctrl-C, SIGTERM or SIGHUP, or its task cancelled."""
 
 
 class WrongTarget(BulkadsError):

@@ -150,6 +150,13 @@ class Journal:
             found.setdefault(r[0], {})[r[1]] = _step_record(r)
         return found
 
+    def last_run(self) -> tuple[str, str, str, str] | None:
+        """The latest run's (command, started_at, ended_at, outcome); ended_at is empty for
+        a run that never ended (killed)."""
+        sql = "SELECT command, started_at, ended_at, outcome FROM runs ORDER BY id DESC LIMIT 1"
+        found = self._query(sql).fetchone()
+        return (str(found[0]), str(found[1]), str(found[2]), str(found[3])) if found else None
+
     def step(self, fingerprint: str, tool: str) -> StepRecord | None:
         sql = "SELECT * FROM steps WHERE fingerprint = ? AND tool = ?"
         r = self._query(sql, (fingerprint, tool)).fetchone()

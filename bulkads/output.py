@@ -34,6 +34,8 @@ def print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool)
     line = (
         f"Plan: {verb} {len(plan.work)} row(s), {plan.calls} billable call(s); quota left: {left}"
     )
+    if not plan.work:
+        line = f"Plan: nothing to send (no row is waiting to be sent); quota left: {left}"
     if unaffordable:
         line += f"; {unaffordable} row(s) not affordable, left pending"
     console.print(line, markup=False)
@@ -59,7 +61,8 @@ def print_report(
         for note in report.notes:
             console.print(f"note: {note}", markup=False)
         console.print(counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
-        _list_open_rows(console, report.rows, limit=_SHOWN)
+        halt = str(report.halt) if report.halt else ""
+        _list_open_rows(console, report.rows, limit=_SHOWN, halt=halt)
         if summary.calls_spent or summary.quota_left is not None:
             left = "unknown" if summary.quota_left is None else summary.quota_left
             console.print(f"Billable calls spent: {summary.calls_spent}; quota left: {left}")
@@ -88,26 +91,56 @@ def json_summary(report: Report) -> dict[str, Any]:
     }
 
 
-def print_status(rows: Sequence[RowResult], *, console: Console, as_json: bool, title: str) -> None:
+def print_status(
+    rows: Sequence[RowResult],
+    *,
+    console: Console,
+    as_json: bool,
+    title: str,
+    last_run: str = "",
+) -> None:
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.status] = counts.get(row.status, 0) + 1
     open_rows = [row for row in rows if row.status in OPEN_STATUSES]
     if as_json:
-        payload = {"counts": counts, "rows": [_row_json(row) for row in open_rows]}
+        payload = {
+            "counts": counts,
+            "last_run": last_run or None,
+            "rows": [_row_json(row) for row in open_rows],
+        }
         _print_json(console, payload)
         return
     console.print(counts_table(counts, title=f"{title}: {len(rows)} row(s)"))
     _list_open_rows(console, rows, limit=_LISTED)
+    if last_run:
+        console.print(f"{last_run[0].upper()}{last_run[1:]}", markup=False)
 
 
-def _list_open_rows(console: Console, rows: Sequence[RowResult], *, limit: int) -> None:
-    """The rows that need the user: invalid, rejected or pending, the first `limit` of them."""
-    open_rows = [row for row in rows if row.status in OPEN_STATUSES]
-    for row in open_rows[:limit]:
-        console.print(f"row {row.number}: {row.status} — {row.message}", markup=False)
-    if len(open_rows) > limit:
-        console.print(f"... and {len(open_rows) - limit} more (see the results workbook)")
+def _list_open_rows(
+    console: Console, rows: Sequence[RowResult], *, limit: int, halt: str = ""
+) -> None:
+    """The rows that need the user (invalid, rejected, pending): rows that share a message
+    on one line (a halt leaves many pending alike), the first `limit` lines."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        if row.status in OPEN_STATUSES:
+            message = row.message.replace(halt, "halted (see below)") if halt else row.message
+            groups.setdefault((row.status, message), []).append(row.number)
+    lines = list(groups.items())
+    for (status, message), numbers in lines[:limit]:
+        console.print(f"{_row_numbers(numbers)}: {status} — {message}", markup=False)
+    if len(lines) > limit:
+        more = sum(len(numbers) for _, numbers in lines[limit:])
+        console.print(f"... and {more} more row(s) (see the results workbook)")
+
+
+def _row_numbers(numbers: Sequence[int], *, shown: int = 5) -> str:
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    listed = ", ".join(str(n) for n in numbers[:shown])
+    rest = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
+    return f"{len(numbers)} rows ({listed}{rest})"
 
 
 def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None:

@@ -72,6 +72,18 @@ async def preflight(
     return _read(usage, listing)
 
 
+async def usage_now(transport: Transport, pacer: Pacer, *, within: float) -> Quota | None:
+    """The quota as the API counts it now, asked once (free); None if it does not say
+    within `within` seconds. After answers were lost, it tells what they were billed."""
+    await pacer.acquire()
+    try:
+        answer = await asyncio.wait_for(transport.call(USAGE, encode({})), within)
+    except TimeoutError:
+        return None
+    outcome = judge(answer)
+    return outcome.quota if outcome.verdict is Verdict.DONE else None
+
+
 def _read(usage: Outcome, listing: Outcome | None) -> Preflight:
     notes: list[str] = []
     quota = usage.quota if usage.verdict is Verdict.DONE else None

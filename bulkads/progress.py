@@ -41,26 +41,31 @@ class RateColumn(ProgressColumn):
 
 
 class BarListener:
-    """Drives a rich progress bar."""
+    """Drives a rich progress bar: rows done (created or rejected) of the total."""
 
     def __init__(self, progress: Progress, total: int) -> None:
         self._progress = progress
         self._task = progress.add_task("sending", total=total, quota="quota left: ?")
+        self._stopping = False
 
     def row_finished(self, number: int, status: RowState, message: str) -> None:
-        self._progress.advance(self._task)
-        if status != "created":
+        if status != "pending":
+            self._progress.advance(self._task)
+        if _worth_a_line(status, stopping=self._stopping):
             self._progress.console.print(f"row {number}: {status} — {message}", markup=False)
 
     def quota_seen(self, quota: Quota) -> None:
         self._progress.update(self._task, quota=f"quota left: {quota.left}")
 
-    def stopping(self, reason: str, in_flight: int) -> None:
-        self._progress.console.print(_stopping(reason, in_flight), markup=False)
+    def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None:
+        self._stopping = True
+        line = _stopping(reason, in_flight, abandoned=abandoned)
+        if line:
+            self._progress.console.print(line, markup=False)
 
 
 class LineListener:
-    """Writes one plain line per finished row, with a running count."""
+    """Writes one plain line per finished row, with a running count of rows done."""
 
     def __init__(self, console: Console, total: int) -> None:
         self._console = console
@@ -68,9 +73,13 @@ class LineListener:
         self._done = 0
         self._quota = "?"
         self._started = time.monotonic()
+        self._stopping = False
 
     def row_finished(self, number: int, status: RowState, message: str) -> None:
-        self._done += 1
+        if status != "pending":
+            self._done += 1
+        if not _worth_a_line(status, stopping=self._stopping):
+            return
         elapsed = time.monotonic() - self._started
         rate = self._done / elapsed if elapsed > 0 else 0.0
         self._console.print(
@@ -84,20 +93,36 @@ class LineListener:
     def quota_seen(self, quota: Quota) -> None:
         self._quota = str(quota.left)
 
-    def stopping(self, reason: str, in_flight: int) -> None:
-        self._console.print(_stopping(reason, in_flight), markup=False, soft_wrap=True)
+    def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None:
+        self._stopping = True
+        line = _stopping(reason, in_flight, abandoned=abandoned)
+        if line:
+            self._console.print(line, markup=False, soft_wrap=True)
 
 
-def _stopping(reason: str, in_flight: int) -> str:
-    wait = f"; waiting for {in_flight} call(s) in flight" if in_flight else ""
-    again = " (Ctrl-C again to abandon them; they stay resumable)" if "Ctrl-C" in reason else ""
-    return f"Stopping: {reason}{wait}{again}"
+def _worth_a_line(status: RowState, *, stopping: bool) -> bool:
+    """Rows left pending by a stop are summed up after the run, not one line each."""
+    return status != "pending" or not stopping
+
+
+def _stopping(reason: str, in_flight: int, *, abandoned: bool) -> str | None:
+    """The live line of a stop, only while calls are in flight; why it stopped is said
+    once, by the halt line after the run."""
+    if not in_flight:
+        return None
+    if abandoned:
+        return (
+            f"Stopping: {in_flight} call(s) in flight left to the next run, which resends "
+            "them with their keys"
+        )
+    again = "; Ctrl-C again to abandon them (they stay resumable)" if "Ctrl-C" in reason else ""
+    return f"Stopping: waiting for {in_flight} call(s) in flight{again}"
 
 
 @contextmanager
 def progress_for(total: int, *, console: Console) -> Iterator[BarListener | LineListener]:
-    """A bar when `console` is a terminal, log lines otherwise."""
-    if not console.is_terminal:
+    """A bar when `console` is a terminal, log lines otherwise; no bar for nothing to send."""
+    if not console.is_terminal or total == 0:
         yield LineListener(console, total)
         return
     columns = (

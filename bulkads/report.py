@@ -201,6 +201,8 @@ def _row_result(
 def _unfinished(row: CheckedRow, steps: Mapping[str, StepRecord]) -> str:
     tools = steps_for(row.arguments)
     done = sum(1 for tool in tools if tool in steps and steps[tool].status == "done")
+    if not any(tool in steps and steps[tool].status == "sent" for tool in tools):
+        return f"started, not finished ({done} of {len(tools)} calls done): rerun to resume"
     return (
         f"started, not finished ({done} of {len(tools)} calls done; a call in flight is "
         "resent with its key): rerun to resume"

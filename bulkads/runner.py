@@ -14,8 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,19 +24,21 @@ from bulkads.answers import Quota
 from bulkads.client import Client
 from bulkads.config import RunConfig
 from bulkads.engine import Engine, Listener
-from bulkads.errors import ApiConfigError, BulkadsError, Halted, Interrupted
+from bulkads.errors import ApiConfigError, BulkadsError, Halted
 from bulkads.journal import Journal, utc_now
 from bulkads.pacing import Pacer
 from bulkads.plan import Facts, Plan, make_plan, run_budget
-from bulkads.preflight import Preflight, preflight
+from bulkads.preflight import Preflight, preflight, usage_now
 from bulkads.report import Report, RowResult, Summary, build_rows, summarize, would_send
 from bulkads.results import TARGET_ID, write_results
 from bulkads.rules import CheckedRow
 from bulkads.sheet import Sheet, summary_items
 from bulkads.status import facts_from, load
+from bulkads.stopping import Stopper
 from bulkads.target import Target, bind, check_fed_back
 
 TARGET_META = "target"  # the journal's meta key for the target it belongs to
+_USAGE_WAIT = 10.0  # seconds for the free usage check after answers were lost
 
 
 def run(config: RunConfig, *, clock: Callable[[], datetime] = utc_now) -> Report:
@@ -55,54 +56,92 @@ class _Sent:
     engine: Engine | None = None  # None: nothing was sent (a halt or a dry run)
 
 
+@dataclass(frozen=True)
+class _Hooks:
+    """What the caller plugs into a run: the display, the plan's viewer, the stopper."""
+
+    progress: Callable[[int], AbstractContextManager[Listener]] | None
+    on_plan: Callable[[Plan, Preflight], None] | None
+    stopper: Stopper
+
+
 async def run_async(
     config: RunConfig,
     *,
     progress: Callable[[int], AbstractContextManager[Listener]] | None = None,
     on_plan: Callable[[Plan, Preflight], None] | None = None,
     clock: Callable[[], datetime] = utc_now,
+    signals: bool = False,
 ) -> Report:
-    """`run`, inside a running event loop. `progress(n)` opens the display for n rows."""
+    """`run`, inside a running event loop. `progress(n)` opens the display for n rows.
+
+    Cancelling the task stops the run as SIGTERM does (calls in flight are left to the
+    next run), writes the results, then lets the CancelledError through. `signals`
+    (the CLI): Ctrl-C stops gracefully (twice: abandons), SIGTERM and SIGHUP abandon.
+    """
     started = clock()
-    sheet, checked = load(
-        config.sheet, sheet_name=config.sheet_name, advertiser_id=config.advertiser_id, now=started
-    )
-    with Journal.open(config.journal, clock=clock) as journal:
-        facts = facts_from(sheet, journal, retry_rejected=config.retry_rejected)
-        target = _target(config, journal, facts)
-        async with Client(
-            base_url=config.base_url,
-            api_key=config.api_key,
-            timeout=config.timeout,
-            concurrency=config.concurrency,
-        ) as client:
-            sent = await _preflight_and_send(
-                config, client, journal, checked, facts, started, progress, on_plan
-            )
-        engine, found = sent.engine, sent.found
-        if engine is None:  # nothing was sent: the journal is as read before
-            rows = build_rows(
-                checked, sent.plan, facts.journal_rows, facts.journal_steps, sent.halt
-            )
-        else:
-            rows = build_rows(checked, sent.plan, journal.rows(), journal.steps(), sent.halt)
-        quota = (engine.stats.quota if engine else None) or (found.quota if found else None)
-        calls = engine.stats.calls_spent if engine else 0
-        if config.dry_run and found is not None:
-            rows = would_send(rows, sent.plan)
-        summary = summarize(
-            rows,
-            command=config.command,
-            started=started,
-            ended=clock(),
-            calls=calls,
-            quota=quota,
-            target=target,
-            halt=sent.halt,
+    hooks = _Hooks(progress, on_plan, Stopper())
+    with hooks.stopper.signals(enabled=signals):
+        sheet, checked = load(
+            config.sheet,
+            sheet_name=config.sheet_name,
+            advertiser_id=config.advertiser_id,
+            now=started,
         )
-        results = None if config.dry_run and found is not None else config.results
-        if results is not None:
-            _write_unless_unchanged(results, journal, sheet, rows, summary)
+        with Journal.open(config.journal, clock=clock) as journal:
+            facts = facts_from(sheet, journal, retry_rejected=config.retry_rejected)
+            target = _target(config, journal, facts)
+            async with Client(
+                base_url=config.base_url,
+                api_key=config.api_key,
+                timeout=config.timeout,
+                concurrency=config.concurrency,
+            ) as client:
+                sent = await _preflight_and_send(
+                    config, client, journal, checked, facts, started, hooks
+                )
+            report = _report(config, journal, sheet, checked, facts, sent, target, started, clock)
+    if hooks.stopper.cancelled:
+        raise asyncio.CancelledError  # cancelled from outside: the results are written
+    return report
+
+
+def _report(
+    config: RunConfig,
+    journal: Journal,
+    sheet: Sheet,
+    checked: Sequence[CheckedRow],
+    facts: Facts,
+    sent: _Sent,
+    target: Target,
+    started: datetime,
+    clock: Callable[[], datetime],
+) -> Report:
+    """The rows as the journal now has them, written to the results workbook."""
+    engine, found = sent.engine, sent.found
+    if engine is None:  # nothing was sent: the journal is as read before
+        rows = build_rows(checked, sent.plan, facts.journal_rows, facts.journal_steps, sent.halt)
+    else:
+        rows = build_rows(checked, sent.plan, journal.rows(), journal.steps(), sent.halt)
+    start = found.quota if found else None
+    quota = (engine.stats.quota if engine else None) or start
+    if engine is not None and engine.stats.most_used is not None and quota is not None:
+        quota = replace(quota, used=max(quota.used, engine.stats.most_used))
+    if config.dry_run and found is not None:
+        rows = would_send(rows, sent.plan)
+    summary = summarize(
+        rows,
+        command=config.command,
+        started=started,
+        ended=clock(),
+        calls=engine.stats.billed_since(start) if engine else 0,
+        quota=quota,
+        target=target,
+        halt=sent.halt,
+    )
+    results = None if config.dry_run and found is not None else config.results
+    if results is not None:
+        _write_unless_unchanged(results, journal, sheet, rows, summary)
     return Report(
         rows=rows,
         summary=summary,
@@ -143,8 +182,7 @@ async def _preflight_and_send(
     checked: Sequence[CheckedRow],
     facts: Facts,
     started: datetime,
-    progress: Callable[[int], AbstractContextManager[Listener]] | None,
-    on_plan: Callable[[Plan, Preflight], None] | None,
+    hooks: _Hooks,
 ) -> _Sent:
     """Ask the free tools, plan within the budget, and send (unless a dry run)."""
     pacer = Pacer(config.rate)
@@ -155,16 +193,18 @@ async def _preflight_and_send(
     except (Halted, ApiConfigError) as halt:
         # Nothing was spent; the results still say what each row is waiting for.
         return _Sent(plan=plan, halt=halt)
+    except asyncio.CancelledError:  # a signal, or the task cancelled: the same, said so
+        return _Sent(plan=plan, halt=hooks.stopper.caught())
     budget = run_budget(found.quota, config.max_calls)
     if plan.work:  # the accounts and the budget can only change rows that would be sent
         plan = make_plan(
             checked, replace(facts, accounts=found.accounts), budget=budget, now=started
         )
-    if on_plan is not None:
-        on_plan(plan, found)
+    if hooks.on_plan is not None:
+        hooks.on_plan(plan, found)
     if config.dry_run:
         return _Sent(plan=plan, found=found)
-    engine = await _send(config, client, journal, pacer, plan, found.quota, progress)
+    engine = await _send(config, client, journal, pacer, plan, found.quota, hooks)
     return _Sent(plan=plan, found=found, halt=engine.halt, engine=engine)
 
 
@@ -175,12 +215,13 @@ async def _send(
     pacer: Pacer,
     plan: Plan,
     quota: Quota | None,
-    progress: Callable[[int], AbstractContextManager[Listener]] | None,
+    hooks: _Hooks,
 ) -> Engine:
     """Send the plan's work, journaling the run; the engine tells how it went."""
     for fingerprint in plan.reopen:
         journal.reopen_row(fingerprint)
     run_id = journal.start_run(config.command)
+    progress = hooks.progress
     display = progress(len(plan.work)) if progress else contextlib.nullcontext(None)
     with display as listener:
         if listener is not None and quota is not None:
@@ -192,12 +233,18 @@ async def _send(
             settings=config,
             listener=listener,
         )
-        await _send_interruptibly(engine, plan)
+        await hooks.stopper.send(engine, plan.work)
+    if engine.stats.unanswered and quota is not None and not hooks.stopper.reason:
+        # Answers were lost: ask the API what it billed (free), unless told to stop now.
+        now = await usage_now(client, pacer, within=_USAGE_WAIT)
+        if now is not None:
+            engine.stats.learn(now)
+    spent = engine.stats.billed_since(quota)
     quota = engine.stats.quota or quota
     journal.end_run(
         run_id,
         outcome=str(engine.halt or "finished"),
-        calls_spent=engine.stats.calls_spent,
+        calls_spent=spent,
         quota_used=quota.used if quota else None,
         quota_limit=quota.limit if quota else None,
     )
@@ -226,32 +273,3 @@ def _stamp(path: Path) -> str | None:
     except OSError:
         return None
     return f"{path.resolve()} {found.st_size} {found.st_mtime_ns}"
-
-
-async def _send_interruptibly(engine: Engine, plan: Plan) -> None:
-    """Ctrl-C once: send nothing more, let calls in flight finish. Twice: abandon them
-    (their steps stay journaled as sent, and are resent with the same key next run)."""
-    task = asyncio.ensure_future(engine.run(plan.work))
-
-    def on_interrupt() -> None:
-        if engine.stopped:
-            task.cancel()
-        else:
-            engine.stop(Interrupted("interrupted (Ctrl-C); rerun the same command to resume"))
-
-    with _signal_handler(on_interrupt), contextlib.suppress(asyncio.CancelledError):
-        await task
-
-
-@contextlib.contextmanager
-def _signal_handler(callback: Callable[[], None]) -> Iterator[None]:
-    loop = asyncio.get_running_loop()
-    try:
-        loop.add_signal_handler(signal.SIGINT, callback)
-    except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        loop.remove_signal_handler(signal.SIGINT)

@@ -84,3 +84,20 @@ def sheet_status(
             readonly.close()
     plan = make_plan(checked, facts, budget=None, now=now)
     return build_rows(checked, plan, facts.journal_rows, facts.journal_steps, None)
+
+
+def last_run(journal: Path) -> str:
+    """How the journal's latest run ended, in one line ("" when nothing ran yet)."""
+    readonly = Journal.open_readonly(journal)
+    if readonly is None:
+        return ""
+    try:
+        found = readonly.last_run()
+    finally:
+        readonly.close()
+    if found is None:
+        return ""
+    command, started, ended, outcome = found
+    if not ended:
+        return f"the last run ({command}, started {started}) never ended: killed, or still running"
+    return f"the last run ({command}) ended {ended}: {outcome}"

@@ -7,6 +7,9 @@ under test (the CLI, `bulkads.run`, a subprocess) owns its loop as users' code d
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,3 +76,19 @@ def served(config: SandboxConfig = QUICK) -> Iterator[tuple[Sandbox, str]]:
     sandbox = Sandbox(config)
     with serve_in_thread(sandbox) as base_url:
         yield sandbox, base_url
+
+
+def start_bulkads(cwd: Path, *args: str, key: str = SOLO_KEY) -> subprocess.Popen[str]:
+    """`bulkads ARGS` as a user's shell starts it: this tree's code, the key in the
+    environment, output piped (not a terminal: plain log lines)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADSPIRER_")}
+    env["ADSPIRER_API_KEY"] = key
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1])
+    return subprocess.Popen(
+        [sys.executable, "-m", "bulkads", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )

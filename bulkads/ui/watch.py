@@ -87,7 +87,7 @@ class Watch:
         self.quota_left = quota.left
         self._changed()
 
-    def stopping(self, reason: str, in_flight: int) -> None:
+    def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None:
         self.stopped_because = reason
         self.in_flight = in_flight
         self._changed()
