@@ -22,6 +22,7 @@ PURE = (
     "bulkads.concurrency",
     "bulkads.accounts",
     "bulkads.transport",
+    "bulkads.target",
 )
 # The edges: the network, SQLite, the workbook writer.
 EDGES = ("aiohttp", "sqlite3", "xlsxwriter", "openpyxl", "python_calamine")
