@@ -206,7 +206,9 @@ def test_stop_mid_run_then_launch_again_creates_every_row_exactly_once(
 def test_a_live_plan_names_the_api_and_the_advertisers_and_asks_before_spending(
     page: Any, tmp_path: Path
 ) -> None:
-    with served(replace(QUICK, strict_library=False)) as (live, live_url):
+    # A plus plan with 8 calls left: the sheet's 16 calls cannot all be afforded.
+    short = replace(QUICK, strict_library=False, quota_limit=150, quota_used=142)
+    with served(short) as (live, live_url):
         ui = settings(tmp_path, live_url=live_url, api_key=Secret(SOLO_KEY))
         with ui_served(ui) as url:
             page.goto(url)
@@ -217,13 +219,16 @@ def test_a_live_plan_names_the_api_and_the_advertisers_and_asks_before_spending(
             shot(page, "7-plan-live")
             banner = page.inner_text("#plan-banner")
             advertisers = page.inner_text("#plan-advertisers")
+            quota = page.inner_text("#plan-quota")
+            unaffordable = page.eval_on_selector_all("#plan-short-list li", "lis => lis.length")
             disabled_before = page.is_disabled("#launch-button")
             page.check("#confirm")
             enabled_after = page.is_enabled("#launch-button")
             content = page.content()
         spent = live.calls(tool="create_tiktok_campaign")
     assert banner.startswith("LIVE") and live_url in banner
-    assert "Acme Outfitters" in advertisers
+    assert "Acme Outfitters" in advertisers and quota.startswith("8 of 150")
+    assert unaffordable > 0
     assert disabled_before and enabled_after
     assert spent == [] and SOLO_KEY not in content
 

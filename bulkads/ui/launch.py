@@ -216,4 +216,5 @@ def _outcome(config: RunConfig, report: Report | None, stopped: bool) -> dict[st
     rows = report.rows if report is not None else sheet_status(config.sheet, journal=config.journal)
     if stopped:
         halt = "stopped from the page: nothing more was sent; launch again to resume"
-    return outcome_view(rows, names, halt=halt)
+    summary = report.summary if report is not None else None
+    return outcome_view(rows, names, halt=halt, summary=summary)

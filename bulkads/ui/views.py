@@ -19,7 +19,7 @@ from typing import Any
 
 from bulkads.plan import Plan
 from bulkads.preflight import Preflight
-from bulkads.report import RowResult
+from bulkads.report import RowResult, Summary
 from bulkads.rules import Issue
 from bulkads.sheet import Sheet, SheetRow
 from bulkads.states import STATUSES
@@ -124,12 +124,25 @@ def plan_view(plan: Plan, found: Preflight, rows: Sequence[RowResult]) -> dict[s
 
 
 def outcome_view(
-    rows: Sequence[RowResult], names: dict[int, str], *, halt: str | None
+    rows: Sequence[RowResult],
+    names: dict[int, str],
+    *,
+    halt: str | None,
+    summary: Summary | None = None,
 ) -> dict[str, Any]:
-    """After a launch: the created rows with their IDs, and the rows that need the user."""
+    """After a launch: the created rows with their IDs, the rows that need the user, and
+    the run's record as its Summary sheet keeps it (calls spent, quota left, target)."""
+    record = None
+    if summary is not None:
+        record = {
+            "calls_spent": summary.calls_spent,
+            "quota_left": summary.quota_left,
+            "target": summary.target,
+        }
     return {
         "counts": counts(rows),
         "halt": halt,
+        "record": record,
         "created": [
             {
                 "number": row.number,

@@ -345,7 +345,7 @@ function showJob(job) {
   $("watch-state").dataset.state = job.state;
   const sending = job.state === "running" || job.state === "starting";
   $("stop-button").disabled = !sending;
-  show("stop-button", sending || job.state === "stopping");
+  show("stop-box", sending || job.state === "stopping");
   if (job.outcome) showResults(job);
   else show("results-view", false);
 }
@@ -355,6 +355,14 @@ function showResults(job) {
   counts($("r-counts"), outcome.counts);
   $("r-halt").textContent = outcome.halt || "";
   show("r-halt", Boolean(outcome.halt));
+  const record = outcome.record;
+  show("r-record", Boolean(record));
+  if (record) {
+    const quota = record.quota_left === null ? "unknown" : record.quota_left;
+    $("r-record").textContent =
+      `This launch spent ${record.calls_spent} billable call(s); quota left: ${quota}.` +
+      (record.target ? ` Target: ${record.target}.` : "");
+  }
   const link = $("download");
   link.href = `/api/results?sheet=${encodeURIComponent(job.sheet)}&target=${job.kind}`;
   link.setAttribute("download", job.results);
