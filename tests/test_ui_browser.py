@@ -16,10 +16,10 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 from runs import QUICK, campaign_row, served, write_csv
 from ui_fixtures import ARTIFACTS, CHROMIUM_ARGS, ROOT, SAMPLES, chromium, ui_served
 
@@ -29,8 +29,6 @@ from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig
 from bulkads.sheet import read_sheet
 from bulkads.ui.app import UiSettings
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
 if chromium() is None and not os.environ.get("CI"):
     pytest.skip("no chromium here (apt-get install chromium)", allow_module_level=True)
 
@@ -38,34 +36,32 @@ TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     """One browser for the module. Not the session: Playwright's sync API keeps its event
     loop marked running in this thread, which the suite's asyncio tests could not start."""
-    with sync_api.sync_playwright() as playwright:
+    with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(  # type: ignore[attr-defined]
-        viewport={"width": 1366, "height": 900}, accept_downloads=True
-    )
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     opened = context.new_page()
     opened.set_default_timeout(TIMEOUT_MS)
     yield opened
     context.close()
 
 
-def shot(page: object, name: str) -> None:
+def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"ui-{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / f"ui-{name}.png"), full_page=True)
 
 
-def drop(page: object, path: Path) -> None:
+def drop(page: Page, path: Path) -> None:
     """Drop a file on the drop zone, as a mouse would (a DataTransfer holding the file)."""
-    transfer = page.evaluate_handle(  # type: ignore[attr-defined]
+    transfer = page.evaluate_handle(
         """([name, b64]) => {
             const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
             const transfer = new DataTransfer();
@@ -74,16 +70,16 @@ def drop(page: object, path: Path) -> None:
         }""",
         [path.name, base64.b64encode(path.read_bytes()).decode()],
     )
-    page.dispatch_event("#drop", "dragover", {"dataTransfer": transfer})  # type: ignore[attr-defined]
-    page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})  # type: ignore[attr-defined]
+    page.dispatch_event("#drop", "dragover", {"dataTransfer": transfer})
+    page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
 
 
-def until(page: object, condition: Callable[[], bool]) -> None:
+def until(page: Page, condition: Callable[[], bool]) -> None:
     """Poll the page (the page's CSP forbids wait_for_function's eval, as it should)."""
     for _ in range(TIMEOUT_MS // 50):
         if condition():
             return
-        page.wait_for_timeout(50)  # type: ignore[attr-defined]
+        page.wait_for_timeout(50)
     raise AssertionError("the page never got there")
 
 
@@ -99,7 +95,7 @@ def settings(folder: Path, **options: object) -> UiSettings:
 
 
 def test_dropping_common_mistakes_shows_each_bad_cell_with_its_rule(
-    page: Any, tmp_path: Path
+    page: Page, tmp_path: Path
 ) -> None:
     sheet = SAMPLES / "common_mistakes.xlsx"
     report = bulkads.validate(sheet, results=None)
@@ -132,7 +128,7 @@ def test_dropping_common_mistakes_shows_each_bad_cell_with_its_rule(
     assert (tmp_path / "common_mistakes.xlsx").read_bytes() == sheet.read_bytes()
 
 
-def test_rehearse_launch_watch_and_download_the_results(page: Any, tmp_path: Path) -> None:
+def test_rehearse_launch_watch_and_download_the_results(page: Page, tmp_path: Path) -> None:
     ui = settings(tmp_path)
     with ui_served(ui) as url:
         page.goto(url)
@@ -175,7 +171,7 @@ def test_rehearse_launch_watch_and_download_the_results(page: Any, tmp_path: Pat
 
 
 def test_stop_mid_run_then_launch_again_creates_every_row_exactly_once(
-    page: Any, tmp_path: Path
+    page: Page, tmp_path: Path
 ) -> None:
     rows = 24
     sheet = write_csv(tmp_path / "spring.csv", [campaign_row(n) for n in range(1, rows + 1)])
@@ -204,7 +200,7 @@ def test_stop_mid_run_then_launch_again_creates_every_row_exactly_once(
 
 
 def test_a_live_plan_names_the_api_and_the_advertisers_and_asks_before_spending(
-    page: Any, tmp_path: Path
+    page: Page, tmp_path: Path
 ) -> None:
     # A plus plan with 8 calls left: the sheet's 16 calls cannot all be afforded.
     short = replace(QUICK, strict_library=False, quota_limit=150, quota_used=142)
@@ -234,7 +230,7 @@ def test_a_live_plan_names_the_api_and_the_advertisers_and_asks_before_spending(
 
 
 def test_a_launch_begun_on_the_command_line_resumes_from_the_page(
-    page: Any, tmp_path: Path
+    page: Page, tmp_path: Path
 ) -> None:
     sheet = tmp_path / "launch.xlsx"
     sheet.write_bytes((SAMPLES / "small_launch.xlsx").read_bytes())
