@@ -2,9 +2,10 @@
 
 Usage::
 
-    from bulkads import RunConfig, Secret, run, validate
-    report = run(RunConfig(sheet=..., results=..., journal=..., api_key=Secret(key)))
-    report.exit_code, report.rows
+    import bulkads
+    report = bulkads.run("launch.xlsx")                     # key: ADSPIRER_API_KEY
+    report = bulkads.run(frame, journal="launch.journal.sqlite")   # a pandas DataFrame
+    report.exit_code, report.to_pandas()
 """
 
 from __future__ import annotations
@@ -16,15 +17,19 @@ __version__ = "0.1.0"
 from bulkads.config import RunConfig, Secret
 
 if TYPE_CHECKING:
+    from bulkads.api import run, run_async, validate
     from bulkads.report import Report
-    from bulkads.runner import run
-    from bulkads.status import validate
 
-__all__ = ["Report", "RunConfig", "Secret", "__version__", "run", "validate"]
+__all__ = ["Report", "RunConfig", "Secret", "__version__", "run", "run_async", "validate"]
 
 # Imported on first use, so that importing a pure module (`bulkads.plan`) does not
 # pull in the network, SQLite and workbook libraries (ARCHITECTURE.md).
-_LAZY = {"Report": "bulkads.report", "run": "bulkads.runner", "validate": "bulkads.status"}
+_LAZY = {
+    "Report": "bulkads.report",
+    "run": "bulkads.api",
+    "run_async": "bulkads.api",
+    "validate": "bulkads.api",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -19,13 +19,17 @@ from rich.console import Console
 
 from bulkads import __version__
 from bulkads.config import (
+    BASE_URL_ENV,
     DEFAULT_BASE_URL,
+    LIMITS,
     RunConfig,
     Secret,
+    default,
     default_journal_path,
     default_results_path,
 )
 from bulkads.errors import BulkadsError, Interrupted, UsageError
+from bulkads.options import api_key_from, build_config
 from bulkads.output import print_accounts, print_plan, print_report, print_status
 from bulkads.plan import Plan
 from bulkads.preflight import Preflight
@@ -174,7 +178,7 @@ def _run_options(command: F) -> F:
     options = [
         click.option(
             "--base-url",
-            envvar="ADSPIRER_BASE_URL",
+            envvar=BASE_URL_ENV,
             default=DEFAULT_BASE_URL,
             show_default=True,
             help="API base URL [env ADSPIRER_BASE_URL]. Plain "
@@ -197,27 +201,29 @@ def _run_options(command: F) -> F:
 @_run_options
 @click.option(
     "--rate",
-    type=click.FloatRange(min=0.01),
-    default=2.0,
+    type=click.FloatRange(*LIMITS["rate"]),
+    default=default("rate"),
     show_default=True,
     help="Requests per second, at most.",
 )
 @click.option(
     "--concurrency",
-    type=click.IntRange(min=1, max=64),
-    default=4,
+    type=click.IntRange(*LIMITS["concurrency"]),
+    default=default("concurrency"),
     show_default=True,
     help="Requests in flight, at most.",
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=1),
-    default=180.0,
+    type=click.FloatRange(*LIMITS["timeout"]),
+    default=default("timeout"),
     show_default=True,
     help="Seconds to wait for one answer (calls take 15-30 s).",
 )
 @click.option(
-    "--max-calls", type=click.IntRange(min=0), help="Spend at most N billable calls this run."
+    "--max-calls",
+    type=click.IntRange(*LIMITS["max_calls"]),
+    help="Spend at most N billable calls this run.",
 )
 @_advertiser_option
 @_sheet_option
@@ -257,15 +263,15 @@ def run(
     Exit codes: 0 all rows created; 1 some invalid or rejected; 2 usage or
     configuration error; 3 halted with rows pending (rerun to resume).
     """
-    from bulkads.destinations import results_destination
-
-    results = results_destination(sheet, results, force=force)
-    config = RunConfig(
-        sheet=sheet,
-        results=results,
-        journal=journal or default_journal_path(results),
-        api_key=_api_key(api_key_file),
+    config = build_config(
+        sheet,
+        env=os.environ,
+        api_key=_file_key(api_key_file),
+        force=force,
         base_url=base_url,
+        results=results,
+        journal=journal,
+        key_hint=_KEY_HINT,
         sheet_name=sheet_name,
         rate=rate,
         concurrency=concurrency,
@@ -281,10 +287,8 @@ def run(
 
 
 def _execute(config: RunConfig, *, as_json: bool) -> Report:
-    from bulkads.client import check_base_url
     from bulkads.runner import run_async
 
-    check_base_url(config.base_url)
     err = _console(stderr=True)
 
     def on_plan(plan: Plan, found: Preflight) -> None:
@@ -338,8 +342,8 @@ def accounts(base_url: str, api_key_file: Path | None, as_json: bool) -> None:
     from bulkads.pacing import Pacer
     from bulkads.preflight import preflight
 
-    check_base_url(base_url)
-    key = _api_key(api_key_file)
+    base_url = check_base_url(base_url)
+    key = api_key_from(_file_key(api_key_file), os.environ, hint=_KEY_HINT)
 
     async def ask() -> Preflight:
         async with Client(base_url=base_url, api_key=key, timeout=60, concurrency=1) as client:
@@ -416,21 +420,19 @@ def ui(
     run_ui(settings, port=port, browser=not no_browser, say=click.echo)
 
 
-def _api_key(path: Path | None) -> Secret:
-    if path is not None:
-        try:
-            value = path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise UsageError(f"cannot read --api-key-file {path}: {exc.strerror}") from exc
-        if not value:
-            raise UsageError(f"--api-key-file {path} is empty")
-        return Secret(value)
-    value = os.environ.get("ADSPIRER_API_KEY", "").strip()
+_KEY_HINT = "pass --api-key-file PATH"
+
+
+def _file_key(path: Path | None) -> Secret | None:
+    """The key in `--api-key-file`, if given (else the builder reads ADSPIRER_API_KEY)."""
+    if path is None:
+        return None
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise UsageError(f"cannot read --api-key-file {path}: {exc.strerror}") from exc
     if not value:
-        raise UsageError(
-            "no API key: set ADSPIRER_API_KEY or pass --api-key-file PATH "
-            "(keys: adspirer.ai/keys; test keys: `bulkads sandbox`)"
-        )
+        raise UsageError(f"--api-key-file {path} is empty")
     return Secret(value)
 
 

@@ -1,14 +1,21 @@
-"""Run configuration: built once by the CLI (or a script), frozen, passed down.
+"""Run configuration: built once at an edge (the CLI, `bulkads.run`), frozen, passed down.
 
-Nothing below the CLI reads the environment.
+Nothing below the edges reads the environment; `bulkads.options` builds a RunConfig
+from the options both edges take, by the same names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bulkads.sheet import Sheet
 
 DEFAULT_BASE_URL = "https://api.adspirer.ai"
+KEY_ENV = "ADSPIRER_API_KEY"
+BASE_URL_ENV = "ADSPIRER_BASE_URL"
 
 
 class Secret:
@@ -40,10 +47,14 @@ class EngineSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class RunConfig(EngineSettings):
-    """Everything one `bulkads run` needs (its engine settings included: it is one)."""
+    """Everything one `bulkads run` needs (its engine settings included: it is one).
 
-    sheet: Path
-    results: Path
+    `sheet` is a path, or a sheet already read (a DataFrame's); `results` None writes
+    no results workbook (a DataFrame run that did not ask for one).
+    """
+
+    sheet: Path | Sheet
+    results: Path | None
     journal: Path
     api_key: Secret
     base_url: str = DEFAULT_BASE_URL
@@ -55,6 +66,27 @@ class RunConfig(EngineSettings):
     dry_run: bool = False
     retry_rejected: bool = False
     command: str = "bulkads run"  # for the Summary sheet; never holds the key
+
+
+# The least and most each numeric option takes (None: no bound), ints for int options;
+# the CLI's ranges too.
+LIMITS: dict[str, tuple[Any, Any]] = {
+    "rate": (0.01, None),
+    "concurrency": (1, 64),
+    "timeout": (1.0, None),
+    "max_calls": (0, None),
+    "max_attempts": (1, None),
+    "backoff_base": (0.0, None),
+    "backoff_cap": (0.0, None),
+}
+
+
+def default(name: str) -> Any:
+    """RunConfig's default for the option `name`: the one place defaults are written."""
+    found = next(f for f in fields(RunConfig) if f.name == name)
+    if found.default is MISSING:
+        raise KeyError(f"RunConfig.{name} has no default")
+    return found.default
 
 
 def default_results_path(sheet: Path) -> Path:

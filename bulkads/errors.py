@@ -5,6 +5,7 @@ exceptions. The exceptions below are for the run as a whole::
 
     BulkadsError                    exit_code 2 unless a subclass says otherwise
     ├── UsageError                  a bad option, a missing key, a bad base URL: fix the command
+    │   └── OptionError             an unknown option or one of the wrong type (also a TypeError)
     ├── SheetError                  the sheet cannot be read: fix or re-save the file
     ├── JournalError                the journal cannot be used: move it or wait for the other run
     │   └── JournalLocked           another `bulkads run` holds this journal
@@ -34,6 +35,10 @@ class BulkadsError(Exception):
 
 class UsageError(BulkadsError):
     """The command line or the configuration is wrong."""
+
+
+class OptionError(UsageError, TypeError):
+    """A Python call named an option bulkads does not take, or gave it the wrong type."""
 
 
 class SheetError(BulkadsError):

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bulkads.answers import Quota
 from bulkads.errors import ROWS_NEED_FIXING, BulkadsError, Halted
@@ -25,6 +25,11 @@ from bulkads.plan import EARLIER_IDS, Plan, steps_for
 from bulkads.rules import CheckedRow, Issue
 from bulkads.states import STATUSES, RowRecord, Status, StepRecord
 from bulkads.target import Target
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from bulkads.sheet import Sheet
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,6 +78,14 @@ class Report:
     halt: BulkadsError | None = None
     planned_calls: int = 0
     notes: tuple[str, ...] = ()
+    sheet: Sheet | None = field(default=None, repr=False)  # the rows' own cells, for to_pandas
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per sheet row: `row`, `status`, `message`, the sheet's own columns, then
+        `campaign_id`, `ad_group_id`, `ad_id` as strings; missing values are pd.NA."""
+        from bulkads.frame import rows_frame  # pandas is imported here, on first use
+
+        return rows_frame(self.sheet, self.rows)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -149,6 +149,7 @@ def _report(
         halt=sent.halt,
         planned_calls=sent.plan.calls if found else 0,
         notes=(*sheet.warnings, *(found.notes if found else ())),
+        sheet=sheet,
     )
 
 

@@ -53,7 +53,7 @@ class SheetRow:
     cells: tuple[object, ...]  # None for an empty cell
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Sheet:
     """A read sheet: its columns, its non-blank rows below the header, its warnings."""
 
@@ -71,6 +71,9 @@ class Sheet:
         results = {c.name: c.index for c in self.columns if c.role == "result"}
         object.__setattr__(self, "_arguments", arguments)
         object.__setattr__(self, "_results", results)
+
+    def __repr__(self) -> str:  # short: a sheet sits inside a RunConfig
+        return f"Sheet({str(self.path)!r}, {len(self.columns)} columns, {len(self.rows)} rows)"
 
     def arguments(self, row: SheetRow) -> dict[str, object]:
         """The row's non-empty argument cells, by argument name (whitespace-only is empty)."""
@@ -103,6 +106,12 @@ def read_sheet(
         return _build(path, "", _numbered(records, 1), 0, warnings)
     name, start, grid = _read_workbook(path, sheet_name)
     return _build(path, name, _numbered(grid, start[0] + 1), start[1], [])
+
+
+def sheet_from_records(source: Path, records: Iterable[Sequence[object]]) -> Sheet:
+    """A sheet from rows of cells already in memory (a DataFrame's), read as a file's are:
+    the first non-empty record is the header, row 1; `source` names it in messages."""
+    return _build(source, "", _numbered(records, 1), 0, [])
 
 
 # --- workbooks -----------------------------------------------------------------------------

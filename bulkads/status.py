@@ -24,10 +24,10 @@ from bulkads.sheet import Sheet, read_sheet
 
 
 def load(
-    path: Path, *, sheet_name: str | None, advertiser_id: str | None, now: datetime
+    source: Path | Sheet, *, sheet_name: str | None, advertiser_id: str | None, now: datetime
 ) -> tuple[Sheet, list[CheckedRow]]:
     """The sheet and every row checked against the rules."""
-    sheet = read_sheet(path, sheet_name=sheet_name)
+    sheet = source if isinstance(source, Sheet) else read_sheet(source, sheet_name=sheet_name)
     return sheet, check_sheet(sheet, now=now, default_advertiser_id=advertiser_id)
 
 
@@ -47,7 +47,7 @@ def facts_from(sheet: Sheet, journal: Journal | None, *, retry_rejected: bool = 
 
 
 def validate(
-    path: Path,
+    path: Path | Sheet,
     *,
     results: Path | None,
     sheet_name: str | None = None,
@@ -62,7 +62,9 @@ def validate(
     summary = summarize(rows, command=command, started=started, ended=clock())
     if results is not None:
         write_results(results, sheet, rows, summary)
-    return Report(rows=rows, summary=summary, results_path=results, notes=sheet.warnings)
+    return Report(
+        rows=rows, summary=summary, results_path=results, notes=sheet.warnings, sheet=sheet
+    )
 
 
 def sheet_status(

@@ -24,8 +24,8 @@ PURE = (
     "bulkads.transport",
     "bulkads.target",
 )
-# The edges: the network, SQLite, the workbook writer.
-EDGES = ("aiohttp", "sqlite3", "xlsxwriter", "openpyxl", "python_calamine")
+# The edges: the network, SQLite, the workbook libraries, pandas.
+EDGES = ("aiohttp", "sqlite3", "xlsxwriter", "openpyxl", "python_calamine", "pandas")
 
 
 @pytest.mark.parametrize("module", PURE)
