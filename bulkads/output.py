@@ -87,7 +87,7 @@ def json_summary(report: Report) -> dict[str, Any]:
         "results": str(report.results_path) if report.results_path else None,
         "halted": str(report.halt) if report.halt else None,
         "notes": list(report.notes),
-        "rows": [_row_json(row) | {"campaign_id": row.campaign_id or None} for row in report.rows],
+        "rows": [_row_json(row) | _ids_json(row) for row in report.rows],
     }
 
 
@@ -188,6 +188,11 @@ def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None
 def _print_json(console: Console, payload: Mapping[str, Any]) -> None:
     """Plain JSON, never wrapped or highlighted, for scripts to parse."""
     console.out(json.dumps(payload, indent=2, ensure_ascii=False), highlight=False)
+
+
+def _ids_json(row: RowResult) -> dict[str, str | None]:
+    """The IDs as strings, null when missing (as `Report.to_pandas()` has them pd.NA)."""
+    return {name: getattr(row, name) or None for name in ("campaign_id", "ad_group_id", "ad_id")}
 
 
 def _row_json(row: RowResult) -> dict[str, Any]:

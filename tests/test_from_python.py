@@ -252,3 +252,24 @@ def test_the_cli_and_a_sheet_run_never_import_pandas(tmp_path: Path) -> None:
     result = python(script, env={}, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_json_rows_carry_the_ids_as_strings_and_null_when_missing(tmp_path: Path) -> None:
+    write_csv(tmp_path / "mixed.csv", [campaign_row(1), campaign_row(2, display_name="x" * 41)])
+    with served() as (sandbox, url):
+        env = {"ADSPIRER_API_KEY": SOLO_KEY, "ADSPIRER_BASE_URL": url}
+        script = "from bulkads.cli import main; main()"
+        result = subprocess.run(
+            [sys.executable, "-c", script, "run", "mixed.csv", "--rate", "200", "--json"],
+            env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        (campaign,) = sandbox.created("campaign")
+    created, invalid = json.loads(result.stdout)["rows"]
+    assert created["campaign_id"] == campaign.id
+    assert created["ad_group_id"] == campaign.details["ad_group_id"]
+    assert invalid["status"] == "invalid"
+    assert [invalid[name] for name in ("campaign_id", "ad_group_id", "ad_id")] == [None] * 3
