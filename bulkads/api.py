@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from bulkads import runner
+from bulkads import runner, status
 from bulkads.config import RunConfig, Secret, default_results_path
 from bulkads.errors import OptionError, UsageError
 from bulkads.options import PathLike, as_path, build_config, checked_options
@@ -30,7 +30,7 @@ from bulkads.options import PathLike, as_path, build_config, checked_options
 if TYPE_CHECKING:
     import pandas as pd
 
-    from bulkads.runner import Report
+    from bulkads.report import Report
     from bulkads.sheet import Sheet
 
     Source: TypeAlias = PathLike | pd.DataFrame | RunConfig
@@ -90,7 +90,7 @@ def validate(
     results_path = as_path("results", results)
     if isinstance(sheet, Path):
         results_path = results_path or default_results_path(sheet)
-    return runner.validate(
+    return status.validate(
         sheet, results=results_path, command="bulkads.validate (Python)", **chosen
     )
 
