@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -273,3 +274,54 @@ def test_json_rows_carry_the_ids_as_strings_and_null_when_missing(tmp_path: Path
     assert created["ad_group_id"] == campaign.details["ad_group_id"]
     assert invalid["status"] == "invalid"
     assert [invalid[name] for name in ("campaign_id", "ad_group_id", "ad_id")] == [None] * 3
+
+
+# --- the README's example runs as written --------------------------------------------------
+
+NOTEBOOK = """
+import ast, asyncio, json, pathlib
+source = pathlib.Path("example.py").read_text()
+code = compile(source, "README.md", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+names = {}
+
+async def cell():  # as Jupyter runs a cell: inside its running event loop
+    result = eval(code, names)
+    if result is not None:
+        await result
+
+asyncio.run(cell())
+table, to_fix = names["table"], names["to_fix"]
+print(json.dumps({"created": int((table["status"] == "created").sum()),
+                  "to_fix": list(zip(to_fix["row"].tolist(), to_fix["message"].tolist()))}))
+"""
+
+
+def readme_example() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## From Python") :]
+    found = re.search(r"```python\n(.*?)```", section, re.S)
+    assert found, "the README's From Python section has no python block"
+    return found[1]
+
+
+def test_the_readme_python_example_runs_against_the_sandbox(tmp_path: Path) -> None:
+    example = readme_example()
+    (tmp_path / "example.py").write_text(example)
+    script_form = "report = bulkads.run(launch, journal="
+    assert "report = await bulkads.run_async(launch, journal=" in example
+    (tmp_path / "script.py").write_text(example.replace("await bulkads.run_async(", "bulkads.run("))
+    with served() as (sandbox, url):
+        env = {"ADSPIRER_API_KEY": SOLO_KEY, "ADSPIRER_BASE_URL": url}
+        first = python(NOTEBOOK, env=env, cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        spent = billable(sandbox)
+        again = python(NOTEBOOK, env=env, cwd=tmp_path)  # the same cell again: a resume
+        as_script = python((tmp_path / "script.py").read_text(), env=env, cwd=tmp_path)
+        assert billable(sandbox) == spent == 2
+    assert script_form in (tmp_path / "script.py").read_text()
+    assert again.returncode == 0 and as_script.returncode == 0, again.stderr + as_script.stderr
+    outcome = json.loads(first.stdout)
+    assert outcome == json.loads(again.stdout)
+    assert outcome["created"] == 2
+    [(row, message)] = outcome["to_fix"]
+    assert row == 4 and "budget_daily" in message
