@@ -5,9 +5,10 @@ Usage::
     python benchmarks/startup.py --before 59c83c1            # this tree against that commit
     python benchmarks/startup.py --before 59c83c1 --write    # also update benchmarks/RESULTS.md
 
-Each figure is a fresh child process (`python -m bulkads --help`, and `python -c "import
-bulkads"`), the two trees interleaved run by run so that the machine's noise falls on both
-alike. The commit measured "before" is exported with `git archive` to a temporary folder.
+Each figure is a fresh child process (the CLI's `--help`, `import bulkads`, and `import
+bulkads, pandas` for what a DataFrame's first use adds), the two trees interleaved run by run
+so that the machine's noise falls on both alike. The commit measured "before" is exported
+with `git archive` to a temporary folder.
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from pathlib import Path
 
 from common import ROOT, machine_note, run_child, update_section
 
+HELP = "import bulkads.cli as c\ntry: c.main(['--help'])\nexcept SystemExit: pass\n"
+# What each child runs; the pandas check runs the same code, then looks at sys.modules.
 COMMANDS = {
-    "`bulkads --help`": [sys.executable, "-m", "bulkads", "--help"],
-    "`import bulkads`": [sys.executable, "-c", "import bulkads"],
+    "`bulkads --help`": HELP,
+    "`import bulkads`": "import bulkads\n",
     # What a DataFrame's first use adds: pandas is imported then, and only then.
-    "`import bulkads, pandas`": [sys.executable, "-c", "import bulkads, pandas"],
+    "`import bulkads, pandas`": "import bulkads, pandas\n",
 }
-PROBE = "import sys, bulkads.cli as c\ntry: c.main(['--help'])\nexcept SystemExit: pass\n"
 
 
 def export(revision: str, into: Path) -> Path:
@@ -47,8 +49,8 @@ def export(revision: str, into: Path) -> Path:
     return into
 
 
-def loads_pandas(tree: Path) -> bool:
-    probe = PROBE + "print('pandas' in sys.modules)"
+def loads_pandas(tree: Path, code: str) -> bool:
+    probe = code + "import sys\nprint('pandas' in sys.modules)\n"
     found = subprocess.run(
         [sys.executable, "-c", probe], env=_env(tree), capture_output=True, text=True, check=True
     )
@@ -59,32 +61,39 @@ def _env(tree: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(tree)}
 
 
-def measure(trees: dict[str, Path], runs: int) -> dict[tuple[str, str], list[float]]:
-    walls: dict[tuple[str, str], list[float]] = {}
+Figures = dict[tuple[str, str], list[tuple[float, float]]]  # (wall, CPU) per run
+
+
+def measure(trees: dict[str, Path], runs: int) -> Figures:
+    found: Figures = {}
     for _ in range(runs):
-        for label, command in COMMANDS.items():
+        for label, code in COMMANDS.items():
             for name, tree in trees.items():
+                command = [sys.executable, "-c", code]
                 child = run_child(command, env=_env(tree), cwd=Path(tempfile.gettempdir()))
                 assert child.returncode == 0, (name, label)
-                walls.setdefault((name, label), []).append(child.wall)
-    return walls
+                found.setdefault((name, label), []).append((child.wall, child.user + child.system))
+    return found
 
 
-def report(trees: dict[str, Path], walls: dict[tuple[str, str], list[float]], note: str) -> str:
+def report(trees: dict[str, Path], found: Figures, note: str) -> str:
     lines = [
-        f"`python benchmarks/startup.py {note}` — wall time of a fresh child process, "
-        f"{len(next(iter(walls.values())))} runs of each, the trees interleaved.",
+        f"`python benchmarks/startup.py {note}` — a fresh child process each time (`python -c`"
+        f" with the code below), {len(next(iter(found.values())))} runs of each, the trees "
+        "interleaved. CPU (user + system, the child's own) is steadier than wall time on a "
+        "shared machine.",
         "",
         machine_note(),
         "",
-        "| tree | command | median s | min s | max s | imports pandas |",
+        "| tree | command | wall s (median) | wall s (min) | CPU s (median) | imports pandas |",
         "|---|---|---|---|---|---|",
     ]
-    for (name, label), values in walls.items():
-        pandas = "yes" if loads_pandas(trees[name]) else "no"
+    for (name, label), runs in found.items():
+        walls, cpus = [wall for wall, _ in runs], [cpu for _, cpu in runs]
+        pandas = "yes" if loads_pandas(trees[name], COMMANDS[label]) else "no"
         lines.append(
-            f"| {name} | {label} | {statistics.median(values):.3f} | {min(values):.3f} "
-            f"| {max(values):.3f} | {pandas} |"
+            f"| {name} | {label} | {statistics.median(walls):.3f} | {min(walls):.3f} "
+            f"| {statistics.median(cpus):.3f} | {pandas} |"
         )
     return "\n".join(lines)
 
@@ -97,8 +106,8 @@ def main() -> None:
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bulkads-before-") as folder:
         trees = {f"before ({options.before})": export(options.before, Path(folder)), "after": ROOT}
-        walls = measure(trees, options.runs)
-        markdown = report(trees, walls, f"--before {options.before} --runs {options.runs}")
+        found = measure(trees, options.runs)
+        markdown = report(trees, found, f"--before {options.before} --runs {options.runs}")
     print(markdown)
     if options.write:
         update_section("Start-up", markdown)
