@@ -12,7 +12,6 @@ edges hand in the environment (`env`): nothing here reads it.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import types
@@ -140,6 +139,8 @@ def checked_options(
 
 
 def _unknown(name: str, allowed: tuple[str, ...], where: str) -> OptionError:
+    import difflib  # only for a mistake: not on every start-up
+
     names = sorted({*allowed, *(alias for alias, field in ALIASES.items() if field in allowed)})
     close = difflib.get_close_matches(name, names, n=1)
     guess = f" (did you mean {close[0]!r}?)" if close else ""
