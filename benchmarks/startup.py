@@ -57,6 +57,23 @@ def loads_pandas(tree: Path, code: str) -> bool:
     return found.stdout.strip().endswith("True")
 
 
+def imports(tree: Path, code: str) -> dict[str, float]:
+    """Every module `code` imports, with its own import time in ms (`-X importtime`)."""
+    found = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        env=_env(tree),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules: dict[str, float] = {}
+    for line in found.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line and "self [us]" not in line:
+            own, _, name = line.removeprefix("import time:").split("|")
+            modules[name.strip()] = int(own) / 1000
+    return modules
+
+
 def _env(tree: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(tree)}
 
@@ -95,7 +112,7 @@ def report(trees: dict[str, Path], found: Figures, note: str) -> str:
             f"| {name} | {label} | {statistics.median(walls):.3f} | {min(walls):.3f} "
             f"| {statistics.median(cpus):.3f} | {pandas} |"
         )
-    lines += ["", *_reading(found)]
+    lines += ["", *_reading(found), *_new_imports(trees)]
     return "\n".join(lines)
 
 
@@ -113,6 +130,18 @@ def _reading(found: Figures) -> list[str]:
         f"- `bulkads --help`, after / before: {after / before:.2f} in CPU ({after:.3f} s against"
         f" {before:.3f} s); pandas is imported by neither.",
         f"- What pandas adds, once, when a DataFrame goes in or out: {pandas:.2f} s of CPU.",
+    ]
+
+
+def _new_imports(trees: dict[str, Path]) -> list[str]:
+    """What `--help` imports after the change that it did not before (steadier than timing)."""
+    before, after = (imports(tree, HELP) for tree in trees.values())
+    added = {name: ms for name, ms in after.items() if name not in before}
+    gone = [name for name in before if name not in after]
+    shown = ", ".join(f"{name} ({ms:.1f} ms)" for name, ms in added.items()) or "none"
+    return [
+        f"- Modules `--help` imports now and did not before: {shown}; no longer: "
+        f"{', '.join(gone) or 'none'}. Of {len(after)} modules in all."
     ]
 
 

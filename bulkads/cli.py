@@ -21,6 +21,7 @@ from bulkads import __version__
 from bulkads.config import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
+    KEY_ENV,
     LIMITS,
     RunConfig,
     Secret,
@@ -411,11 +412,13 @@ def ui(
 
     if not workdir.is_dir():
         raise UsageError(f"--workdir {workdir}: no such folder; create it or pick another")
-    has_key = api_key_file is not None or os.environ.get("ADSPIRER_API_KEY", "").strip()
+    has_key = api_key_file is not None or os.environ.get(KEY_ENV, "").strip()
     settings = UiSettings(
         folder=workdir,
         live_url=check_base_url(base_url),
-        api_key=_api_key(api_key_file) if has_key else None,
+        api_key=api_key_from(_file_key(api_key_file), os.environ, hint=_KEY_HINT)
+        if has_key
+        else None,
     )
     run_ui(settings, port=port, browser=not no_browser, say=click.echo)
 

@@ -68,7 +68,7 @@ def validate(
 
 
 def sheet_status(
-    sheet_path: Path,
+    sheet_path: Path | Sheet,
     *,
     journal: Path,
     sheet_name: str | None = None,
