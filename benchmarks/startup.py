@@ -83,11 +83,12 @@ Figures = dict[tuple[str, str], list[tuple[float, float]]]  # (wall, CPU) per ru
 
 def measure(trees: dict[str, Path], runs: int) -> Figures:
     found: Figures = {}
-    for _ in range(runs):
+    for run in range(runs):
         for label, code in COMMANDS.items():
-            for name, tree in trees.items():
+            order = list(trees.items())
+            for name, tree in order if run % 2 else reversed(order):  # neither always first
                 command = [sys.executable, "-c", code]
-                child = run_child(command, env=_env(tree), cwd=Path(tempfile.gettempdir()))
+                child = run_child(command, env=_env(tree), cwd=Path.cwd())
                 assert child.returncode == 0, (name, label)
                 found.setdefault((name, label), []).append((child.wall, child.user + child.system))
     return found
@@ -151,7 +152,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     options = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bulkads-before-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="bulkads-before-") as folder,
+        tempfile.TemporaryDirectory(prefix="bulkads-cwd-") as empty,
+    ):
+        os.chdir(empty)  # `python -c` imports from its folder first: one without bulkads
         trees = {f"before ({options.before})": export(options.before, Path(folder)), "after": ROOT}
         found = measure(trees, options.runs)
         markdown = report(trees, found, f"--before {options.before} --runs {options.runs}")
