@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from bulkads import runner, status
-from bulkads.config import RunConfig, Secret, default_results_path
+from bulkads.config import RunConfig, Secret
 from bulkads.errors import OptionError, UsageError
 from bulkads.options import PathLike, as_path, build_config, checked_options
 
@@ -81,15 +81,22 @@ async def run_async(
 
 
 def validate(
-    source: PathLike | pd.DataFrame, *, results: PathLike | None = None, **options: Any
+    source: PathLike | pd.DataFrame,
+    *,
+    results: PathLike | None = None,
+    force: bool = False,
+    **options: Any,
 ) -> Report:
     """Check every row and send nothing. A path's results go beside it (`results=` to move
     them); a DataFrame's only where `results=` says. Options: `sheet`, `advertiser_id`."""
+    from bulkads.destinations import results_destination
+
     sheet = _sheet(source)
     chosen = checked_options(options, _VALIDATE_OPTIONS, where="validate")
     results_path = as_path("results", results)
-    if isinstance(sheet, Path):
-        results_path = results_path or default_results_path(sheet)
+    if isinstance(sheet, Path) or results_path is not None:
+        path = sheet if isinstance(sheet, Path) else None
+        results_path = results_destination(path, results_path, force=force is True)
     return status.validate(
         sheet, results=results_path, command="bulkads.validate (Python)", **chosen
     )

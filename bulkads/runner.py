@@ -156,9 +156,10 @@ def _report(
 def _target(config: RunConfig, journal: Journal, facts: Facts) -> Target:
     """The run's target, checked against a results workbook fed back and bound to the
     journal before anything is sent (WrongTarget, exit 2, for another one)."""
-    if facts.created_earlier:
+    named = config.sheet if isinstance(config.sheet, Path) else config.sheet.path
+    if facts.created_earlier and isinstance(config.sheet, Path):  # a DataFrame has no Summary
         fed = Target.decode(summary_items(config.sheet).get(TARGET_ID, ""))
-        check_fed_back(fed, config.base_url, config.api_key, sheet=config.sheet)
+        check_fed_back(fed, config.base_url, config.api_key, sheet=named)
     steps = (step for tools in facts.journal_steps.values() for step in tools.values())
     created = sum(1 for row in facts.journal_rows.values() if row.status == "created")
     stored = journal.meta(TARGET_META)
@@ -169,7 +170,7 @@ def _target(config: RunConfig, journal: Journal, facts: Facts) -> Target:
         history=bool(created) or any(step.attempts for step in steps),
         created=created,
         journal=config.journal,
-        sheet=config.sheet,
+        sheet=named,
     )
     if not config.dry_run and stored != target.encode():
         journal.set_meta(TARGET_META, target.encode())

@@ -191,6 +191,18 @@ def test_str_paths_and_a_plain_str_key_work(tmp_path: Path) -> None:
             assert SOLO_KEY.encode() not in written.read_bytes()
 
 
+def test_results_never_replace_the_sheet_unless_forced(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "launch.xlsx.csv", [campaign_row(1)])
+    mine = tmp_path / "mine.xlsx"
+    mine.write_bytes(b"not bulkads' own")
+    with pytest.raises(UsageError, match=r"is not a bulkads results workbook"):
+        bulkads.validate(sheet, results=str(mine))
+    with pytest.raises(UsageError, match=r"is not a bulkads results workbook"):
+        bulkads.run(launch_frame(1), api_key=SOLO_KEY, journal=tmp_path / "j", results=mine)
+    assert mine.read_bytes() == b"not bulkads' own"
+    assert bulkads.validate(sheet, results=mine, force=True).results_path == mine
+
+
 def test_an_unknown_option_names_the_valid_ones() -> None:
     with pytest.raises(OptionError, match=r"'rat' \(did you mean 'rate'\?\).*max_calls") as error:
         bulkads.run("launch.csv", api_key=SOLO_KEY, rat=5)
