@@ -9,12 +9,14 @@ import re
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pandas as pd
 import pytest
+from runs import QUICK as QUICK_SANDBOX
 from runs import campaign_row, served, write_csv
 
 import bulkads
@@ -244,6 +246,40 @@ async def test_run_inside_a_running_loop_points_to_run_async(tmp_path: Path) -> 
     with pytest.raises(UsageError, match=r"await bulkads.run_async"):
         bulkads.run(launch_frame(1), api_key=SOLO_KEY, journal=tmp_path / "j")
     await asyncio.sleep(0)
+
+
+async def until(condition: Any) -> None:
+    """Wait, polling (never a timed assertion), until `condition()` holds."""
+    while not condition():
+        await asyncio.sleep(0.01)
+
+
+@pytest.mark.parametrize("how", ["task.cancel()", "asyncio.wait_for"])
+async def test_cancelling_run_async_stops_the_run_and_propagates(tmp_path: Path, how: str) -> None:
+    frame = launch_frame(8)
+    results = tmp_path / "r.xlsx"
+    options = {**QUICK, "concurrency": 2, "journal": tmp_path / "j.sqlite", "results": results}
+    with served(replace(QUICK_SANDBOX, latency=(0.4, 0.4))) as (sandbox, url):
+        running = bulkads.run_async(frame, api_key=SOLO_KEY, base_url=url, **options)
+        if how == "task.cancel()":
+            task = asyncio.ensure_future(running)
+            await until(lambda: len(sandbox.calls(tool=CREATE)) >= 2)
+            task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+        else:
+            with pytest.raises(TimeoutError):  # the run is ~2 s of calls: cut short
+                await asyncio.wait_for(running, timeout=1.0)
+        book = openpyxl.load_workbook(results, read_only=True)
+        statuses = [line[1] for line in book["Results"].iter_rows(min_row=2, values_only=True)]
+        book.close()
+        assert "pending" in statuses  # stopped mid-way, and the results were written
+        await until(lambda: sandbox.in_flight == 0)  # what it left in flight ends on the server
+        sandbox.config = replace(sandbox.config, latency=(0.0, 0.0))
+        resumed = await bulkads.run_async(frame, api_key=SOLO_KEY, base_url=url, **options)
+        names = [c.arguments["campaign_name"] for c in sandbox.created("campaign")]
+    assert resumed.exit_code == 0
+    assert sorted(names) == sorted(frame["campaign_name"])  # every row created once
 
 
 # --- pandas only when a DataFrame goes in or out -------------------------------------------
