@@ -39,6 +39,7 @@ from bulkads.target import Target, bind, check_fed_back
 
 TARGET_META = "target"  # the journal's meta key for the target it belongs to
 _USAGE_WAIT = 10.0  # seconds for the free usage check after answers were lost
+_USAGE_WAIT_STOPPING = 1.5  # the same after a signal: the run ends within 5 s
 
 
 def run(config: RunConfig, *, clock: Callable[[], datetime] = utc_now) -> Report:
@@ -236,9 +237,10 @@ async def _send(
             listener=listener,
         )
         await hooks.stopper.send(engine, plan.work)
-    if engine.stats.unanswered and quota is not None and not hooks.stopper.reason:
-        # Answers were lost: ask the API what it billed (free), unless told to stop now.
-        now = await usage_now(client, pacer, within=_USAGE_WAIT)
+    if engine.stats.unanswered and quota is not None and not hooks.stopper.cancelled:
+        # Answers were lost: ask the API what it billed (free); briefly after a signal.
+        within = _USAGE_WAIT_STOPPING if hooks.stopper.reason else _USAGE_WAIT
+        now = await usage_now(client, pacer, within=within)
         if now is not None:
             engine.stats.learn(now)
     spent = engine.stats.billed_since(quota)

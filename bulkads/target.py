@@ -114,9 +114,10 @@ def bind(
         return Target.of(base_url, key)
     current = Target.of(base_url, key, salt=bytes.fromhex(bound.salt))
     raise WrongTarget(
-        f"the journal {journal} belongs to another target: {bound.describe()}; this run is for "
-        f"{current.describe()}. Nothing was sent: the {created} row(s) it holds as created are "
-        "campaigns of that target, not of this one. " + _afresh(current, sheet)
+        f"the journal {journal} belongs to another target ({_difference(bound, current)}): "
+        f"{bound.describe()}; this run is for {current.describe()}. Nothing was sent: the "
+        f"{created} row(s) it holds as created are campaigns of that target, not of this one. "
+        + _afresh(current, sheet)
     )
 
 
@@ -126,10 +127,19 @@ def check_fed_back(fed: Target | None, base_url: str, key: Secret, *, sheet: Pat
         return
     current = Target.of(base_url, key, salt=bytes.fromhex(fed.salt))
     raise WrongTarget(
-        f"{sheet} holds the results of another target: {fed.describe()}; this run is for "
+        f"{sheet} holds the results of another target ({_difference(fed, current)}): "
+        f"{fed.describe()}; this run is for "
         f"{current.describe()}. Nothing was sent: its campaign IDs are that target's. Run the "
         "sheet you started from instead. " + _afresh(current, sheet)
     )
+
+
+def _difference(bound: Target, current: Target) -> str:
+    if bound.base_url == current.base_url:
+        return "another API key"
+    if bound.digest == current.digest:
+        return "another base URL"
+    return "another base URL and API key"
 
 
 def _afresh(current: Target, sheet: Path) -> str:

@@ -67,7 +67,7 @@ def test_a_rehearsed_journal_refuses_another_key_with_nothing_sent(tmp_path: Pat
         assert len(sandbox.calls()) == before  # not even a free call
     message = str(refused.value)
     assert refused.value.exit_code == 2
-    assert "belongs to another target" in message and "-o" in message
+    assert "belongs to another target (another API key)" in message and "-o" in message
     assert "created again" in message
     assert SOLO_KEY not in message and AGENCY_KEY not in message
 
@@ -80,6 +80,7 @@ def test_a_rehearsed_journal_refuses_another_base_url(tmp_path: Path) -> None:
             run(config_for(sheet, launch_url))
         assert not launch.calls()
     assert rehearsal_url in str(refused.value) and launch_url in str(refused.value)
+    assert "(another base URL)" in str(refused.value)
 
 
 def test_starting_afresh_with_o_sends_every_row_to_the_new_target(tmp_path: Path) -> None:
