@@ -205,7 +205,7 @@ def _row_result(
         prepared_image_ids=", ".join(ids.get("image_ids") or []),
         prepared_card_id=text(ids.get("card_id")),
         idempotency_key=last.idempotency_key if last else "",
-        attempts=sum(step.attempts for step in ordered),
+        attempts=last.attempts if last else 0,  # of the call whose key is shown, not summed
         response=last.answer if last else "",
         finished_at=record.finished_at if record else "",
     )

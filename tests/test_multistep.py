@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from runs import campaign_row, config_for, served, write_csv
+from runs import QUICK, campaign_row, config_for, served, write_csv
 
 from bulkads import runner
 from bulkads.arguments import BY_NAME, STEP_COLUMNS
@@ -217,3 +217,14 @@ def test_retry_rejected_starts_a_multi_step_row_afresh_with_new_keys(tmp_path: P
     assert rejected.rows[1].status == retried.rows[1].status == "rejected"
     assert len(card_keys) == 2  # the retry was a new logical operation
     assert retried.rows[0].status == "created"
+
+
+def test_attempts_count_the_shown_calls_sends_not_the_rows_steps(tmp_path: Path) -> None:
+    """A carousel row is three calls, each sent once: its results say 1, beside the key."""
+    sheet = write_csv(tmp_path / "launch.csv", [carousel_row(1)])
+    with served(replace(QUICK, error_rate=0.0)) as (sandbox, url):
+        report = runner.run(config_for(sheet, url))
+        (create,) = sandbox.calls(tool=CREATE)
+    (row,) = report.rows
+    assert row.status == "created"
+    assert (row.idempotency_key, row.attempts) == (create.idempotency_key, 1)
