@@ -414,6 +414,7 @@ def _write_summary_sheet(
         lines += [("target", summary.target), (TARGET_ID, summary.target_id)]
     worksheet.set_column(0, 0, 14)
     worksheet.set_column(1, 1, 60)
+    worksheet.fit_to_pages(1, 0)  # both columns on one page's width (A4 portrait splits them)
     _write_text(worksheet, 0, 0, "item", styles.header)
     _write_text(worksheet, 0, 1, "value", styles.header)
     for index, (label, value) in enumerate(lines, start=1):

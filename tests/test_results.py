@@ -577,3 +577,9 @@ def test_printing_is_landscape_one_page_wide_with_the_header_on_each_page(tmp_pa
     assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the file format's default
     assert ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$1:$1"
+
+
+def test_the_summary_prints_on_one_page_wide(tmp_path: Path) -> None:
+    summary = openpyxl.load_workbook(write(tmp_path))["Summary"]
+    assert summary.sheet_properties.pageSetUpPr.fitToPage
+    assert summary.page_setup.fitToHeight == 0
