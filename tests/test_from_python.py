@@ -20,7 +20,9 @@ from runs import QUICK as QUICK_SANDBOX
 from runs import campaign_row, served, write_csv
 
 import bulkads
+from bulkads.config import default
 from bulkads.errors import OptionError, UsageError
+from bulkads.options import checked_options, option_names
 from bulkads.sandbox import SOLO_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,6 +215,15 @@ def test_an_unknown_option_names_the_valid_ones() -> None:
         bulkads.run("launch.csv", api_key=SOLO_KEY, concurrency="many")
     with pytest.raises(UsageError, match=r"rate must be at least 0.01"):
         bulkads.run("launch.csv", api_key=SOLO_KEY, rate=0)
+
+
+def test_every_run_option_takes_its_own_default() -> None:
+    # The options are RunConfig's fields: one added there is an option here, with its type.
+    names = option_names()
+    assert {"rate", "concurrency", "timeout", "max_calls", "advertiser_id"} <= set(names)
+    assert {"sheet_name", "dry_run", "retry_rejected"} <= set(names)
+    defaults = {name: default(name) for name in names}
+    assert checked_options(defaults, names, where="run") == defaults
 
 
 def test_the_key_and_base_url_come_from_the_environment(
