@@ -96,9 +96,10 @@ def measure(trees: dict[str, Path], runs: int) -> Figures:
 
 def report(trees: dict[str, Path], found: Figures, note: str) -> str:
     lines = [
-        f"`python benchmarks/startup.py {note}` — a fresh child process each time (`python -c`"
-        f" with the code below), {len(next(iter(found.values())))} runs of each, the trees "
-        "interleaved. CPU (user + system, the child's own) is steadier than wall time on a "
+        f"`python benchmarks/startup.py {note}` — a fresh child process each time (`python -c`:"
+        " the CLI's `main(['--help'])`, `import bulkads`, `import bulkads, pandas`), "
+        f"{len(next(iter(found.values())))} runs of each, the trees interleaved (which goes first "
+        "alternates). CPU (user + system, the child's own) is steadier than wall time on a "
         "shared machine.",
         "",
         machine_note(),
