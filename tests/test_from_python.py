@@ -122,6 +122,22 @@ def test_missing_values_come_back_missing_and_ids_as_strings(tmp_path: Path) -> 
     assert isinstance(table.iloc[0]["campaign_id"], str)
 
 
+def test_a_to_pandas_table_fixed_and_fed_back_sends_only_the_fixed_rows(tmp_path: Path) -> None:
+    frame = launch_frame(3, budget_daily=60.0)
+    frame.loc[2, "budget_daily"] = 0.5
+    with served() as (sandbox, url):
+        first = bulkads.run(frame, api_key=SOLO_KEY, base_url=url, journal=tmp_path / "a", **QUICK)
+        table = first.to_pandas()
+        table.loc[table["status"] == "invalid", "budget_daily"] = 80.0
+        # Another journal: only the table's own campaign_id column says what was created.
+        fixed = bulkads.run(table, api_key=SOLO_KEY, base_url=url, journal=tmp_path / "b", **QUICK)
+        assert len(sandbox.calls(tool=CREATE)) == 3
+    assert fixed.exit_code == 0
+    again = fixed.to_pandas()
+    assert list(again["campaign_id"][:2]) == list(table["campaign_id"][:2])
+    assert list(again.columns) == list(table.columns)  # its own columns are not repeated
+
+
 def test_to_pandas_can_be_filtered_for_the_rows_to_fix(tmp_path: Path) -> None:
     frame = launch_frame(3)
     frame.loc[2, "ad_text"] = None
