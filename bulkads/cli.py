@@ -18,6 +18,7 @@ import click
 from rich.console import Console
 
 from bulkads import __version__
+from bulkads.concurrency import Setting
 from bulkads.config import (
     BASE_URL_ENV,
     DEFAULT_BASE_URL,
@@ -99,6 +100,26 @@ class _Commands(click.Group):
 
             return sandbox_command
         return super().get_command(ctx, cmd_name)
+
+
+class _ConcurrencyType(click.ParamType[Setting, Any]):
+    """`auto` or a whole number of requests in flight (at least 1)."""
+
+    name = "auto|N"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Setting:
+        if isinstance(value, int) or str(value).strip().isdigit():
+            number = int(value)
+            if number >= 1:
+                return number
+        elif str(value).strip().lower() == "auto":
+            return "auto"
+        self.fail(f"{value!r} is neither auto nor a whole number from 1, e.g. 8", param, ctx)
+
+
+_CONCURRENCY = _ConcurrencyType()
 
 
 @click.group(
@@ -209,10 +230,18 @@ def _run_options(command: F) -> F:
 )
 @click.option(
     "--concurrency",
-    type=click.IntRange(*LIMITS["concurrency"]),
+    type=_CONCURRENCY,
     default=default("concurrency"),
     show_default=True,
-    help="Requests in flight, at most.",
+    help="Requests in flight: auto sizes them from the rate and the answers' latency, "
+    "and backs off when the API pushes back; a number pins them.",
+)
+@click.option(
+    "--max-concurrency",
+    type=click.IntRange(*LIMITS["max_concurrency"]),
+    default=default("max_concurrency"),
+    show_default=True,
+    help="The most requests in flight --concurrency auto may reach.",
 )
 @click.option(
     "--timeout",
@@ -244,7 +273,8 @@ def run(
     base_url: str,
     api_key_file: Path | None,
     rate: float,
-    concurrency: int,
+    concurrency: Setting,
+    max_concurrency: int,
     timeout: float,
     max_calls: int | None,
     advertiser_id: str | None,
@@ -276,6 +306,7 @@ def run(
         sheet_name=sheet_name,
         rate=rate,
         concurrency=concurrency,
+        max_concurrency=max_concurrency,
         timeout=timeout,
         max_calls=max_calls,
         advertiser_id=advertiser_id,
@@ -299,7 +330,7 @@ def _execute(config: RunConfig, *, as_json: bool) -> Report:
         console = err if as_json else _console()
         return await run_async(
             config,
-            progress=lambda total: progress_for(total, console=console),
+            progress=lambda total: progress_for(total, console=console, rate=config.rate),
             on_plan=on_plan,
             signals=True,
         )

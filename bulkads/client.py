@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import time
+from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -60,7 +61,10 @@ class Client:
         self._session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> Self:
+        sent = aiohttp.TraceConfig()
+        sent.on_request_chunk_sent.append(_sent)
         self._session = aiohttp.ClientSession(
+            trace_configs=[sent],
             connector=aiohttp.TCPConnector(limit=self._concurrency + 2),
             timeout=aiohttp.ClientTimeout(total=self._timeout),
             headers={"User-Agent": f"bulkads/{__version__}"},
@@ -73,8 +77,16 @@ class Client:
         if self._session is not None:
             await self._session.close()
 
-    async def call(self, tool: str, body: bytes, idempotency_key: str | None = None) -> Answer:
-        """POST `body` (the exact bytes) to the tool; never raises for network trouble."""
+    async def call(
+        self,
+        tool: str,
+        body: bytes,
+        idempotency_key: str | None = None,
+        *,
+        on_sent: Callable[[], None] | None = None,
+    ) -> Answer:
+        """POST `body` (the exact bytes) to the tool; never raises for network trouble.
+        `on_sent()` is called once the request's body has been written."""
         assert self._session is not None, "use `async with Client(...)`"
         headers = {
             "Authorization": f"Bearer {self._api_key.reveal()}",
@@ -85,7 +97,11 @@ class Client:
         url = f"{self._base_url}/api/v1/tools/{tool}/execute"
         try:
             async with self._session.post(
-                url, data=body, headers=headers, allow_redirects=False
+                url,
+                data=body,
+                headers=headers,
+                allow_redirects=False,
+                trace_request_ctx={"on_sent": on_sent},
             ) as response:
                 payload = await response.read()
                 return Answer(
@@ -97,6 +113,15 @@ class Client:
             return Answer(None, error=_describe(exc))
         except (OSError, asyncio.IncompleteReadError) as exc:
             return Answer(None, error=f"connection error: {exc.__class__.__name__}")
+
+
+async def _sent(
+    session: aiohttp.ClientSession, context: Any, params: aiohttp.TraceRequestChunkSentParams
+) -> None:
+    """The request's body went out: tell whoever asked (the engine's pacer)."""
+    on_sent = (context.trace_request_ctx or {}).get("on_sent")
+    if on_sent is not None:
+        on_sent()
 
 
 def _describe(exc: aiohttp.ClientError) -> str:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import enum
 import math
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bulkads.answers import Outcome, Verdict
 
@@ -52,6 +52,8 @@ SMOOTHING = 0.25  # weight of each new latency sample in the moving average
 PROBE_ROUNDS = 8  # round trips per +1 past the last level a 429 refused
 AGE_CAP = 2.0  # a call in flight raises the latency estimate to at most this × the average
 DEFAULT_MAX = 64
+
+Setting = int | Literal["auto"]  # `--concurrency`: auto, or a number that pins it
 
 
 class Signal(enum.Enum):
@@ -77,6 +79,9 @@ class Concurrency(Protocol):
 
     @property
     def in_flight(self) -> int: ...
+
+    @property
+    def most(self) -> int: ...
 
     def limit(self, now: float) -> int: ...
 
@@ -118,6 +123,10 @@ class FixedConcurrency(_Wire):
             raise ValueError(f"concurrency must be at least 1, got {n}")
         self._n = n
 
+    @property
+    def most(self) -> int:
+        return self._n
+
     def limit(self, now: float) -> int:
         return self._n
 
@@ -140,6 +149,10 @@ class AutoConcurrency(_Wire):
         self._accepted = float(max_concurrency)  # the last level a 429 did not refuse
         self._latency: float | None = None  # moving average of answers that did work
         self._halved_at = -math.inf  # push-back for calls sent before this is the same episode
+
+    @property
+    def most(self) -> int:
+        return self._max
 
     @property
     def latency(self) -> float | None:
@@ -183,7 +196,7 @@ class AutoConcurrency(_Wire):
 
 
 def concurrency_for(
-    setting: int | str, *, rate: float, max_concurrency: int = DEFAULT_MAX
+    setting: Setting, *, rate: float, max_concurrency: int = DEFAULT_MAX
 ) -> Concurrency:
     """The limiter for `--concurrency`: "auto" or a number that pins it."""
     if setting == "auto":

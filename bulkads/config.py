@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bulkads.sheet import Sheet
 
+from bulkads.concurrency import DEFAULT_MAX, Setting
+from bulkads.errors import UsageError
+
 DEFAULT_BASE_URL = "https://api.adspirer.ai"
 KEY_ENV = "ADSPIRER_API_KEY"
 BASE_URL_ENV = "ADSPIRER_BASE_URL"
@@ -39,10 +42,18 @@ class Secret:
 class EngineSettings:
     """How the engine sends: calls in flight, retries and their back-off."""
 
-    concurrency: int = 4
+    concurrency: Setting = "auto"  # calls in flight; a number pins them
+    max_concurrency: int = DEFAULT_MAX  # the most `auto` may reach
     max_attempts: int = 5  # per call per run
     backoff_base: float = 1.0  # seconds; full-jitter exponential back-off
     backoff_cap: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.concurrency != "auto" and self.concurrency > self.max_concurrency:
+            raise UsageError(
+                f"concurrency (--concurrency) {self.concurrency} is more than max_concurrency "
+                f"(--max-concurrency) {self.max_concurrency}: raise that too, or use 'auto'"
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,7 +83,8 @@ class RunConfig(EngineSettings):
 # the CLI's ranges too.
 LIMITS: dict[str, tuple[Any, Any]] = {
     "rate": (0.01, None),
-    "concurrency": (1, 64),
+    "concurrency": (1, 1000),  # a pinned number; at most max_concurrency too
+    "max_concurrency": (1, 1000),
     "timeout": (1.0, None),
     "max_calls": (0, None),
     "max_attempts": (1, None),

@@ -53,5 +53,6 @@ async def _demo(results: Path, console: Console) -> Report:
                 command="bulkads demo",
             )
             return await run_async(
-                config, progress=lambda total: progress_for(total, console=console)
+                config,
+                progress=lambda total: progress_for(total, console=console, rate=config.rate),
             )

@@ -33,16 +33,18 @@ from bulkads.answers import (
     unreachable,
 )
 from bulkads.arguments import CREATE
+from bulkads.concurrency import concurrency_for, signal_for
 from bulkads.config import EngineSettings
 from bulkads.errors import (
     BulkadsError,
 )
+from bulkads.gate import Gate, Slot
 from bulkads.ids import extract_ids
 from bulkads.journal import Journal
 from bulkads.pacing import Pacer, backoff
 from bulkads.plan import PRODUCES, Work, encode, step_arguments, steps_for
 from bulkads.states import RowState, StepState
-from bulkads.transport import Transport
+from bulkads.transport import Answer, Transport
 
 log = logging.getLogger("bulkads")
 
@@ -59,6 +61,8 @@ class Listener(Protocol):
 
     def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None: ...
 
+    def calls_in_flight(self, count: int) -> None: ...
+
 
 class _Silent:
     def row_finished(self, number: int, status: RowState, message: str) -> None:
@@ -68,6 +72,9 @@ class _Silent:
         pass
 
     def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None:
+        pass
+
+    def calls_in_flight(self, count: int) -> None:
         pass
 
 
@@ -94,6 +101,10 @@ class Stats:
             return self.calls_spent
         return max(self.most_used - start.used, 0)
 
+    rows: int = 0  # rows finished (any status), for rows a second
+    most_in_flight: int = 0
+    seconds: float = 0.0  # how long sending took
+
 
 @dataclass
 class _RowRun:
@@ -104,6 +115,11 @@ class _RowRun:
     done: list[str] = field(default_factory=list)  # the finished steps
     status: RowState = "pending"
     message: str = ""
+    slot: Slot | None = None  # the slot the row started with, for its first call
+
+    def take_slot(self) -> Slot | None:
+        slot, self.slot = self.slot, None
+        return slot
 
 
 class Engine:
@@ -117,6 +133,7 @@ class Engine:
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         listener: Listener | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self._transport = transport
         self._journal = journal
@@ -127,7 +144,12 @@ class Engine:
         self._listener = listener or _Silent()
         self._stopped = asyncio.Event()
         self._no_advertiser_blocked: Accounts | None = None  # offered once the API asked for one
-        self._in_flight = 0
+        self._gate = gate or Gate(
+            concurrency_for(
+                settings.concurrency, rate=pacer.rate, max_concurrency=settings.max_concurrency
+            ),
+            sleep=sleep,
+        )
         self._abandoned = False
         self.halt: BulkadsError | None = None
         self.stats = Stats()
@@ -138,7 +160,7 @@ class Engine:
         if self.halt is None or (abandon and not self._abandoned):
             self.halt = self.halt or reason
             self._abandoned = abandon
-            self._listener.stopping(str(self.halt), self._in_flight, abandoned=abandon)
+            self._listener.stopping(str(self.halt), self._gate.on_wire, abandoned=abandon)
         self._stopped.set()
 
     @property
@@ -150,18 +172,24 @@ class Engine:
 
         async def worker() -> None:
             while queue and not self.stopped:
-                await self._guarded(queue.popleft())
+                slot = await self._gate.acquire()  # a row starts when its first call may go
+                if not queue or self.stopped:
+                    slot.release()
+                    return
+                await self._guarded(queue.popleft(), slot)
 
-        workers = [asyncio.create_task(worker()) for _ in range(self._settings.concurrency)]
+        started = self._gate.clock()
+        workers = [asyncio.create_task(worker()) for _ in range(self._gate.limiter.most)]
         try:
             await asyncio.gather(*workers)
         finally:
             for task in workers:
                 task.cancel()
+            self.stats.seconds = self._gate.clock() - started
 
-    async def _guarded(self, item: Work) -> None:
+    async def _guarded(self, item: Work, slot: Slot) -> None:
         try:
-            await self._row(item)
+            await self._row(item, slot)
         except BulkadsError as exc:  # e.g. the journal's disk is full: stop the run
             self.stop(exc)
         except Exception as exc:  # a bug in one row must not take the others down
@@ -169,8 +197,10 @@ class Engine:
             self._journal.finish_row(
                 item.fingerprint, status="pending", message=f"internal error: {exc!r}", ids={}
             )
+        finally:
+            slot.release()  # unless its first call took it
 
-    async def _row(self, item: Work) -> None:
+    async def _row(self, item: Work, slot: Slot) -> None:
         if self._no_advertiser_blocked is not None and "advertiser_id" not in item.arguments:
             self._skip_without_advertiser(item, self._no_advertiser_blocked)
             return
@@ -178,6 +208,7 @@ class Engine:
         if item.restart:
             self._journal.forget_steps(item.fingerprint, item.restart)
         row = self._resume(item)
+        row.slot = slot
         for tool in item.steps:
             if self.stopped or not await self._step(row, tool):
                 break
@@ -194,7 +225,11 @@ class Engine:
         self._journal.finish_row(
             item.fingerprint, status=row.status, message=row.message, ids=row.produced
         )
-        self._listener.row_finished(item.number, row.status, row.message)
+        self._row_finished(item.number, row.status, row.message)
+
+    def _row_finished(self, number: int, status: RowState, message: str) -> None:
+        self.stats.rows += 1
+        self._listener.row_finished(number, status, message)
 
     def _skip_without_advertiser(self, item: Work, offered: Accounts) -> None:
         """The API asked for an advertiser: do not pay to hear it again."""
@@ -204,7 +239,7 @@ class Engine:
         )
         self._journal.ensure_row(item.fingerprint, item.number)
         self._journal.finish_row(item.fingerprint, status="rejected", message=message, ids={})
-        self._listener.row_finished(item.number, "rejected", message)
+        self._row_finished(item.number, "rejected", message)
 
     def _resume(self, item: Work) -> _RowRun:
         """The row as its finished steps (from earlier runs too) left it."""
@@ -221,7 +256,8 @@ class Engine:
         item = row.item
         body = encode(step_arguments(tool, item.arguments, row.produced))
         record = self._journal.plan_step(item.fingerprint, tool, body)
-        outcome = await self._send(item, record.tool, record.body, record.idempotency_key)
+        key, first = record.idempotency_key, row.take_slot()
+        outcome = await self._send(item, record.tool, record.body, key, first)
         if outcome is None or outcome.verdict in _UNFINISHED:
             if outcome is not None and outcome.verdict is not Verdict.RETRY:
                 # A 401/402/404 means the call was not carried out: not "sent, unknown".
@@ -253,27 +289,31 @@ class Engine:
             self.stop(quota_error(outcome))
         return True
 
-    async def _send(self, item: Work, tool: str, body: bytes, key: str) -> Outcome | None:
-        """Send with retries (same key, same bytes); None: not sent."""
+    async def _send(
+        self, item: Work, tool: str, body: bytes, key: str, slot: Slot | None = None
+    ) -> Outcome | None:
+        """Send with retries (same key, same bytes); None: not sent.
+
+        Each attempt holds a slot under the gate's limit from before the pacer to its
+        answer (`slot`: one the row started with); back-off pauses hold none."""
         outcome: Outcome | None = None
         no_answer = False
         for attempt in range(1, self._settings.max_attempts + 1):
             if self.stopped:
                 return outcome
-            await self._pacer.acquire()
-            if self._stopped.is_set():  # it may have stopped while we waited: nothing went out
-                return outcome
-            # "sent" is journaled (a durable commit) only now that the request leaves.
-            self._journal.mark_sending(item.fingerprint, tool)
-            self._in_flight += 1
+            held = slot or await self._gate.acquire()
+            slot = None
             try:
-                answer = await self._transport.call(tool, body, key)
+                answered = await self._attempt(item, tool, body, key, held)
             finally:
-                self._in_flight -= 1
+                held.release()
+                self._listener.calls_in_flight(self._gate.on_wire)
+            if answered is None:  # stopped while waiting for the pacer: nothing went out
+                return outcome
+            answer, outcome = answered
             self.stats.requests += 1
             no_answer = answer.status is None
             self.stats.unanswered += no_answer
-            outcome = judge(answer)
             self._observe(outcome)
             if outcome.verdict is not Verdict.RETRY:
                 # A replay at the first attempt answers a call an earlier run sent (billed
@@ -290,6 +330,34 @@ class Engine:
         if no_answer and outcome is not None:
             self.stop(unreachable(outcome))
         return outcome
+
+    async def _attempt(
+        self, item: Work, tool: str, body: bytes, key: str, slot: Slot
+    ) -> tuple[Answer, Outcome] | None:
+        """One request, through the pacer; None when the run stopped before it went out."""
+        call: asyncio.Future[Answer] | None = None
+        try:
+            async with self._pacer.turn():
+                if self.stopped:
+                    return None
+                # "sent" is journaled (a durable commit) only now that the request leaves.
+                self._journal.mark_sending(item.fingerprint, tool)
+                # The turn ends (and the pacer times the send) once the request is out, so
+                # whatever delays it on its way does not bunch requests up at the server.
+                out = asyncio.Event()
+                call = asyncio.ensure_future(self._transport.call(tool, body, key, on_sent=out.set))
+                await _first(call, out)
+            slot.sent()
+            self.stats.most_in_flight = max(self.stats.most_in_flight, self._gate.on_wire)
+            self._listener.calls_in_flight(self._gate.on_wire)
+            answer = await call
+        except BaseException:
+            if call is not None:
+                call.cancel()  # a second Ctrl-C abandons the call (it stays resumable)
+            raise
+        outcome = judge(answer)
+        slot.answered(signal_for(answer.status, outcome, replayed=answer.replayed))
+        return answer, outcome
 
     def _delay(self, attempt: int, outcome: Outcome) -> float:
         settings = self._settings
@@ -339,6 +407,17 @@ class Engine:
             answer=outcome.message,
             ids=ids,
         )
+
+
+async def _first(call: asyncio.Future[Answer], out: asyncio.Event) -> None:
+    """Until the request is out (or the call ended without sending it)."""
+    if out.is_set():
+        return
+    waiting = asyncio.ensure_future(out.wait())
+    try:
+        await asyncio.wait((call, waiting), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
 
 
 def _pending_message(outcome: Outcome | None, halt: BulkadsError | None) -> str:

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from bulkads.plan import Plan
 from bulkads.preflight import UNREAD_ACCOUNTS, Preflight
-from bulkads.report import Report, RowResult
+from bulkads.report import Report, RowResult, Sending
 from bulkads.states import OPEN_STATUSES
 
 _LISTED = 50  # rows listed by `status` before "... and N more"
@@ -63,6 +63,8 @@ def print_report(
         console.print(counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
         halt = str(report.halt) if report.halt else ""
         _list_open_rows(console, report.rows, limit=_SHOWN, halt=halt)
+        if report.sending is not None and report.sending.rows:
+            console.print(sending_line(report.sending), markup=False)
         if summary.calls_spent or summary.quota_left is not None:
             left = "unknown" if summary.quota_left is None else summary.quota_left
             console.print(f"Billable calls spent: {summary.calls_spent}; quota left: {left}")
@@ -87,8 +89,35 @@ def json_summary(report: Report) -> dict[str, Any]:
         "results": str(report.results_path) if report.results_path else None,
         "halted": str(report.halt) if report.halt else None,
         "notes": list(report.notes),
+        "sending": _sending_json(report.sending),
         "rows": [_row_json(row) | _ids_json(row) for row in report.rows],
     }
+
+
+def _sending_json(sending: Sending | None) -> dict[str, Any] | None:
+    if sending is None:
+        return None
+    speed = sending.rows_per_second
+    return {
+        "rows": sending.rows,
+        "seconds": round(sending.seconds, 3),
+        "rows_per_second": None if speed is None else round(speed, 3),
+        "rate": sending.rate,
+        "requests": sending.requests,
+        "most_in_flight": sending.most_in_flight,
+        "concurrency": sending.concurrency,
+    }
+
+
+def sending_line(sending: Sending) -> str:
+    """One line: how fast the rows went against the rate, and the calls in flight."""
+    speed = sending.rows_per_second
+    pace = f"{speed:.2f} rows/s" if speed is not None else "-"
+    return (
+        f"Sent {sending.rows} row(s) in {sending.seconds:.1f} s: {pace} "
+        f"(--rate {sending.rate:g}/s), at most {sending.most_in_flight} call(s) in flight "
+        f"(--concurrency {sending.concurrency})"
+    )
 
 
 def print_status(

@@ -16,7 +16,8 @@ import math
 import random
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 # Every window is stretched by 3%: 30 ms of slack a second, so timer, scheduling and
 # loopback jitter never put one request too many into a one-second window at the server.
@@ -55,10 +56,23 @@ class Pacer:
         self._turn = asyncio.Lock()  # FIFO: waiters are let through in order
 
     async def acquire(self) -> None:
+        async with self.turn():
+            pass
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """The next request's turn: the send is timed when the block ends, so what runs
+        inside (the journal's durable commit) does not bunch requests up at the server."""
         async with self._turn:
             while (wait := self._wait()) > 0:
                 await self._sleep(wait)
+            yield
             self._sent.append(self._clock())
+
+    @property
+    def rate(self) -> float:
+        """The rate asked for, requests a second."""
+        return self._rate
 
     def slow_down(self) -> None:
         self._slow_until = self._clock() + self._slow_for

@@ -2,11 +2,11 @@
 
 Usage::
 
-    with progress_for(total=120, console=console) as listener:
+    with progress_for(total=120, console=console, rate=2.0) as listener:
         engine = Engine(..., listener=listener)
 
-The bar shows rows done/total, rate, ETA and the quota left; `NO_COLOR` is
-honoured by rich's Console.
+The bar shows rows done/total, rows a second against `--rate`, the calls in flight now,
+ETA and the quota left; `NO_COLOR` is honoured by rich's Console.
 """
 
 from __future__ import annotations
@@ -33,19 +33,30 @@ from bulkads.states import RowState
 
 
 class RateColumn(ProgressColumn):
-    """Rows a second, averaged by rich over the last half minute."""
+    """Rows a second (averaged by rich over the last half minute) against the rate asked for,
+    and the calls in flight now."""
 
     def render(self, task: Task) -> Text:
-        speed = task.speed
-        return Text(f"{speed:.2f} rows/s" if speed else "- rows/s", style="progress.data.speed")
+        speed = f"{task.speed:.2f}" if task.speed else "-"
+        flight = task.fields.get("in_flight")
+        text = f"{speed} rows/s{task.fields.get('rate', '')}"
+        if flight is not None:
+            text += f", {flight} in flight"
+        return Text(text, style="progress.data.speed")
+
+
+def _of_rate(rate: float | None) -> str:
+    return f" of {rate:g}/s" if rate else ""
 
 
 class BarListener:
     """Drives a rich progress bar: rows done (created or rejected) of the total."""
 
-    def __init__(self, progress: Progress, total: int) -> None:
+    def __init__(self, progress: Progress, total: int, rate: float | None = None) -> None:
         self._progress = progress
-        self._task = progress.add_task("sending", total=total, quota="quota left: ?")
+        self._task = progress.add_task(
+            "sending", total=total, quota="quota left: ?", rate=_of_rate(rate), in_flight=None
+        )
         self._stopping = False
 
     def row_finished(self, number: int, status: RowState, message: str) -> None:
@@ -57,6 +68,9 @@ class BarListener:
     def quota_seen(self, quota: Quota) -> None:
         self._progress.update(self._task, quota=f"quota left: {quota.left}")
 
+    def calls_in_flight(self, count: int) -> None:
+        self._progress.update(self._task, in_flight=count)
+
     def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None:
         self._stopping = True
         line = _stopping(reason, in_flight, abandoned=abandoned)
@@ -67,11 +81,13 @@ class BarListener:
 class LineListener:
     """Writes one plain line per finished row, with a running count of rows done."""
 
-    def __init__(self, console: Console, total: int) -> None:
+    def __init__(self, console: Console, total: int, rate: float | None = None) -> None:
         self._console = console
         self._total = total
+        self._rate = _of_rate(rate)
         self._done = 0
         self._quota = "?"
+        self._in_flight = 0
         self._started = time.monotonic()
         self._stopping = False
 
@@ -84,7 +100,8 @@ class LineListener:
         rate = self._done / elapsed if elapsed > 0 else 0.0
         self._console.print(
             f"[{self._done}/{self._total}] row {number}: {status} — {message} "
-            f"({rate:.2f} rows/s, quota left {self._quota})",
+            f"({rate:.2f} rows/s{self._rate}, {self._in_flight} in flight, "
+            f"quota left {self._quota})",
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -92,6 +109,9 @@ class LineListener:
 
     def quota_seen(self, quota: Quota) -> None:
         self._quota = str(quota.left)
+
+    def calls_in_flight(self, count: int) -> None:
+        self._in_flight = count
 
     def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None:
         self._stopping = True
@@ -120,10 +140,13 @@ def _stopping(reason: str, in_flight: int, *, abandoned: bool) -> str | None:
 
 
 @contextmanager
-def progress_for(total: int, *, console: Console) -> Iterator[BarListener | LineListener]:
-    """A bar when `console` is a terminal, log lines otherwise; no bar for nothing to send."""
+def progress_for(
+    total: int, *, console: Console, rate: float | None = None
+) -> Iterator[BarListener | LineListener]:
+    """A bar when `console` is a terminal, log lines otherwise; no bar for nothing to send.
+    `rate`: --rate, shown beside the rows a second."""
     if not console.is_terminal or total == 0:
-        yield LineListener(console, total)
+        yield LineListener(console, total, rate)
         return
     columns = (
         TextColumn("[progress.description]{task.description}"),
@@ -136,4 +159,4 @@ def progress_for(total: int, *, console: Console) -> Iterator[BarListener | Line
         TextColumn("{task.fields[quota]}"),
     )
     with Progress(*columns, console=console, transient=False) as progress:
-        yield BarListener(progress, total)
+        yield BarListener(progress, total, rate)

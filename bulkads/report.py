@@ -53,6 +53,22 @@ class RowResult:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Sending:
+    """How fast the rows went: rows a second against the rate asked for, calls in flight."""
+
+    rows: int  # rows finished while sending, whatever their status
+    seconds: float
+    rate: float  # --rate, requests a second
+    requests: int
+    most_in_flight: int
+    concurrency: str  # "auto" or the pinned number
+
+    @property
+    def rows_per_second(self) -> float | None:
+        return self.rows / self.seconds if self.seconds > 0 else None
+
+
+@dataclass(frozen=True, kw_only=True)
 class Summary:
     """The run as a whole, for the Summary sheet."""
 
@@ -78,6 +94,7 @@ class Report:
     halt: BulkadsError | None = None
     planned_calls: int = 0
     notes: tuple[str, ...] = ()
+    sending: Sending | None = None  # None: nothing was sent (validate, dry run, a halt)
     sheet: Sheet | None = field(default=None, repr=False)  # the rows' own cells, for to_pandas
 
     def to_pandas(self) -> pd.DataFrame:

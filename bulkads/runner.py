@@ -29,7 +29,15 @@ from bulkads.journal import Journal, utc_now
 from bulkads.pacing import Pacer
 from bulkads.plan import Facts, Plan, make_plan, run_budget
 from bulkads.preflight import Preflight, preflight, usage_now
-from bulkads.report import Report, RowResult, Summary, build_rows, summarize, would_send
+from bulkads.report import (
+    Report,
+    RowResult,
+    Sending,
+    Summary,
+    build_rows,
+    summarize,
+    would_send,
+)
 from bulkads.results import TARGET_ID, write_results
 from bulkads.rules import CheckedRow
 from bulkads.sheet import Sheet, summary_items
@@ -96,7 +104,9 @@ async def run_async(
                 base_url=config.base_url,
                 api_key=config.api_key,
                 timeout=config.timeout,
-                concurrency=config.concurrency,
+                concurrency=config.max_concurrency
+                if config.concurrency == "auto"
+                else config.concurrency,
             ) as client:
                 sent = await _preflight_and_send(
                     config, client, journal, checked, facts, started, hooks
@@ -151,6 +161,19 @@ def _report(
         planned_calls=sent.plan.calls if found else 0,
         notes=(*sheet.warnings, *(found.notes if found else ())),
         sheet=sheet,
+        sending=_sending(config, engine) if engine else None,
+    )
+
+
+def _sending(config: RunConfig, engine: Engine) -> Sending:
+    stats = engine.stats
+    return Sending(
+        rows=stats.rows,
+        seconds=stats.seconds,
+        rate=config.rate,
+        requests=stats.requests,
+        most_in_flight=stats.most_in_flight,
+        concurrency=str(config.concurrency),
     )
 
 

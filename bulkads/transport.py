@@ -53,7 +53,16 @@ class Answer:
 class Transport(Protocol):
     """Sends one tool call: the exact bytes, the bearer key, the idempotency key."""
 
-    async def call(self, tool: str, body: bytes, idempotency_key: str | None = None) -> Answer: ...
+    async def call(
+        self,
+        tool: str,
+        body: bytes,
+        idempotency_key: str | None = None,
+        *,
+        on_sent: Callable[[], None] | None = None,
+    ) -> Answer:
+        """Send one call; `on_sent()` is called once the request has left (for the pacer)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -91,8 +100,17 @@ class ScriptedTransport:
         self.in_flight = 0
         self.most_in_flight = 0
 
-    async def call(self, tool: str, body: bytes, idempotency_key: str | None = None) -> Answer:
+    async def call(
+        self,
+        tool: str,
+        body: bytes,
+        idempotency_key: str | None = None,
+        *,
+        on_sent: Callable[[], None] | None = None,
+    ) -> Answer:
         request = Request(tool, body, idempotency_key)
+        if on_sent is not None:
+            on_sent()
         self.requests.append(request)
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)

@@ -57,6 +57,7 @@ def test_run_help_documents_every_option(tmp_path: Path) -> None:
         "--api-key-file",
         "--rate",
         "--concurrency",
+        "--max-concurrency",
         "--timeout",
         "--max-calls",
         "--advertiser-id",
@@ -77,6 +78,8 @@ def test_run_help_documents_every_option(tmp_path: Path) -> None:
         (("run", "missing.csv", "--base-url", "http://api.example.com"), SOLO_KEY, "plain http"),
         (("validate", "missing.csv"), SOLO_KEY, "missing.csv"),
         (("run", "launch.csv", "--rate", "0"), SOLO_KEY, "--rate"),
+        (("run", "launch.csv", "--concurrency", "lots"), SOLO_KEY, "--concurrency"),
+        (("run", "launch.csv", "--concurrency", "65"), SOLO_KEY, "--max-concurrency"),
         (("status", "nothing.xlsx"), None, "nothing.xlsx"),
     ],
 )
