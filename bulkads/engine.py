@@ -185,6 +185,7 @@ class Engine:
         finally:
             for task in workers:
                 task.cancel()
+            self._gate.close()
             self.stats.seconds = self._gate.clock() - started
 
     async def _guarded(self, item: Work, slot: Slot) -> None:

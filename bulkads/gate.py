@@ -95,6 +95,11 @@ class Gate:
         self._held += 1
         return Slot(self)
 
+    def close(self) -> None:
+        """Stop waking waiters (the run is over)."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+
     def freed(self) -> None:
         self._held -= 1
         self._wake()
