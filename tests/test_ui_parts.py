@@ -128,3 +128,13 @@ def test_a_rehearsal_keeps_results_and_journal_apart_from_the_live_ones(tmp_path
     assert folder.sheets() == ["launch.csv"]  # a rehearsal's results are not offered as sheets
     with pytest.raises(UsageError, match="no sheet"):
         folder.sheet("../launch.csv")
+
+
+def test_rows_left_pending_are_not_done_and_abandoned_calls_not_in_flight() -> None:
+    watch = Watch(total=3, rate=2.0, calls_per_row=1.0, changed=lambda: None, clock=Clock())
+    watch.row_finished(2, "created", "ok")
+    watch.row_finished(3, "pending", "not sent: stopped")
+    watch.stopping("stopped (SIGTERM)", 2, abandoned=True)
+    snap = watch.snapshot()
+    assert snap["done"] == 1 and snap["statuses"] == {"created": 1, "pending": 1}
+    assert snap["in_flight"] == 0 and snap["stopping"] == "stopped (SIGTERM)"

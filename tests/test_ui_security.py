@@ -5,15 +5,9 @@ A plain aiohttp client over loopback, as a browser (or an attacker's page) would
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import os
-import subprocess
-import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,61 +15,11 @@ from urllib.parse import urlsplit
 import aiohttp
 import pytest
 from runs import QUICK, served
-from ui_fixtures import ROOT, SAMPLES, ui_served
+from ui_fixtures import SAMPLES, Seen, client_for, finished
 
 from bulkads.config import Secret
 from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig
 from bulkads.ui.app import UiSettings
-
-
-@dataclass
-class Seen:
-    """Everything the server sent back: bodies and headers, to search for the key."""
-
-    texts: list[str]
-
-
-@dataclass
-class Client:
-    session: aiohttp.ClientSession
-    base: str  # http://127.0.0.1:PORT
-    token: str
-    cookie: str = ""
-    seen: Seen | None = None
-
-    @property
-    def origin(self) -> str:
-        return self.base
-
-    async def request(self, method: str, path: str, **options: Any) -> tuple[int, bytes]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        if method == "POST":
-            headers["Origin"] = self.origin
-        headers.update(options.pop("headers", {}))
-        async with self.session.request(
-            method, self.base + path, headers=headers, allow_redirects=False, **options
-        ) as response:
-            body = await response.read()
-            if self.seen is not None:
-                self.seen.texts += [body.decode("utf-8", "replace"), repr(dict(response.headers))]
-            return response.status, body
-
-    async def sign_in(self) -> None:
-        async with self.session.get(
-            f"{self.base}/?token={self.token}", allow_redirects=False
-        ) as response:
-            assert response.status == 303 and response.headers["Location"] == "/"
-            morsel = next(iter(response.cookies.values()))
-            self.cookie = f"{morsel.key}={morsel.value}"
-
-
-@asynccontextmanager
-async def client_for(settings: UiSettings) -> AsyncIterator[Client]:
-    with ui_served(settings) as url:
-        parts = urlsplit(url)
-        token = parts.query.removeprefix("token=")
-        async with aiohttp.ClientSession() as session:
-            yield Client(session, f"{parts.scheme}://{parts.netloc}", token)
 
 
 def ui_settings(folder: Path, **options: Any) -> UiSettings:
@@ -196,46 +140,6 @@ async def test_the_api_key_reaches_no_response_header_log_or_file(
     for written in tmp_path.rglob("*"):
         if written.is_file():
             assert SOLO_KEY.encode() not in written.read_bytes(), written
-
-
-async def finished(client: Client) -> None:
-    """Wait for the launch to end, reading the state as the page would."""
-    for _ in range(600):
-        _, body = await client.request("GET", "/api/state")
-        job = json.loads(body)["job"]
-        if job and job["state"] in ("finished", "stopped", "failed"):
-            assert job["state"] == "finished", job
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("the launch never finished")
-
-
-def test_bulkads_ui_prints_its_address_with_a_token_and_never_the_key(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "ADSPIRER_API_KEY": "sk_live_never_shown_1234",
-    }
-    child = subprocess.Popen(
-        [sys.executable, "-m", "bulkads", "ui", "--no-browser", "--port", "0", "--workdir", "."],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert child.stdout is not None
-        lines = [child.stdout.readline() for _ in range(3)]
-    finally:
-        child.send_signal(subprocess.signal.SIGINT)  # type: ignore[attr-defined]
-        out, err = child.communicate(timeout=30)
-    printed = "".join(lines) + out + err
-    url = lines[1].strip()
-    assert url.startswith("http://127.0.0.1:") and "/?token=" in url
-    assert "live launches go to https://api.adspirer.ai" in printed
-    assert "sk_live_never_shown_1234" not in printed
-    assert child.returncode == 0
 
 
 async def test_every_response_forbids_framing_foreign_scripts_and_sniffing(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import signal
 import socket
 import webbrowser
 from collections.abc import Callable
@@ -86,9 +87,17 @@ def run_ui(settings: UiSettings, *, port: int, browser: bool, say: Callable[[str
             open_browser(url)
 
     async def main() -> None:
-        await serve_ui(settings, port=port, ready=ready, stop=asyncio.Event())
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # Ctrl-C, SIGTERM, a closed terminal: a launch in course stops as on SIGTERM
+        # (calls in flight left resumable, results written) before the page goes.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, stop.set)
+        await serve_ui(settings, port=port, ready=ready, stop=stop)
 
     try:
         asyncio.run(main())
     except KeyboardInterrupt:
-        say("bulkads ui: stopped.")
+        pass
+    say("bulkads ui: stopped.")

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bulkads.answers import Quota
+from bulkads.states import RowState
 
 _WINDOW = 30.0  # seconds of finished rows the speed is measured over
 _RECENT = 8  # rows with problems listed while the run goes
@@ -72,10 +73,14 @@ class Watch:
 
     # --- the engine's Listener ---
 
-    def row_finished(self, number: int, status: str, message: str) -> None:
+    def row_finished(self, number: int, status: RowState, message: str) -> None:
+        self.statuses[status] += 1
+        if status == "pending":  # left for the next launch: not done
+            self.recent.append({"number": number, "status": status, "message": message})
+            self._changed()
+            return
         now = self._clock()
         self.done += 1
-        self.statuses[status] += 1
         self._finished_at.append(now)
         while self._finished_at and self._finished_at[0] < now - _WINDOW:
             self._finished_at.popleft()
@@ -89,7 +94,7 @@ class Watch:
 
     def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None:
         self.stopped_because = reason
-        self.in_flight = in_flight
+        self.in_flight = 0 if abandoned else in_flight
         self._changed()
 
     def calls_in_flight(self, count: int) -> None:
