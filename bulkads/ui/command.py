@@ -96,8 +96,6 @@ def run_ui(settings: UiSettings, *, port: int, browser: bool, say: Callable[[str
                 loop.add_signal_handler(signum, stop.set)
         await serve_ui(settings, port=port, ready=ready, stop=stop)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # before the handlers were in place
         asyncio.run(main())
-    except KeyboardInterrupt:
-        pass
     say("bulkads ui: stopped.")
