@@ -213,7 +213,56 @@ RESULT_COLUMNS = (
     "prepared_card_id",
 )
 
+# The names people write for the arguments (CONTRACT §2a), matched like words: case,
+# spaces and punctuation ignored (`Language(s)`, `Daily Budget ($)`). One line per argument.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "campaign_name": ("Campaign", "Campaign Title"),
+    "advertiser_id": ("Advertiser", "Account", "Account ID", "Ad Account", "Ad Account ID"),
+    "objective": ("Campaign Objective", "Goal", "Objective Type"),
+    "app_id": ("App",),
+    "app_promotion_type": ("App Promotion",),
+    "budget_daily": ("Daily Budget", "Budget per Day", "Daily Spend", "Daily"),
+    "budget_lifetime": ("Lifetime Budget", "Total Budget", "Lifetime"),
+    "schedule_end_time": ("End Date", "End", "End Time", "Ends", "End Date/Time", "Stop Date"),
+    "budget_optimize_on": ("CBO", "Campaign Budget Optimization", "Budget Optimization"),
+    "ad_text": ("Text", "Ad Copy", "Copy", "Caption", "Primary Text"),
+    "display_name": ("Brand", "Brand Name", "Identity"),
+    "landing_page_url": ("URL", "Landing Page", "Landing URL", "Link", "Website",
+                         "Destination URL", "Final URL"),
+    "call_to_action": ("CTA", "Call to Action", "Button"),
+    "pixel_id": ("Pixel",),
+    "optimization_event": ("Event", "Conversion Event", "Optimization Goal"),
+    "target_locations": ("Locations", "Location", "Countries", "Country", "Geo", "Geos",
+                         "Regions", "Region", "Markets", "Market"),
+    "target_age_groups": ("Age", "Ages", "Age Groups", "Age Group", "Age Range"),
+    "target_gender": ("Gender", "Genders"),
+    "interest_category_ids": ("Interests", "Interest", "Interest Categories",
+                              "Interest Category"),
+    "audience_ids": ("Audiences", "Audience", "Custom Audiences", "Include Audiences"),
+    "excluded_audience_ids": ("Excluded Audiences", "Exclude Audiences", "Exclusions"),
+    "languages": ("Language", "Lang"),
+    "placement_type": ("Placement Type",),
+    "placements": ("Placement",),
+    "operating_systems": ("OS", "Operating System", "Device OS"),
+    "video_download_disabled": ("Disable Download", "Disable Video Download"),
+    "comment_disabled": ("Disable Comments", "Comments Disabled"),
+    "tiktok_item_id": ("Spark Post", "Spark Ad", "TikTok Post ID", "Post ID", "Item ID"),
+    "image_urls": ("Images", "Image", "Image URL", "Creative", "Creative URL"),
+    "carousel_image_urls": ("Carousel Images", "Carousel", "Carousel URLs"),
+    "carousel_image_ids": ("Carousel Image IDs",),
+    "existing_image_ids": ("Image IDs", "Image ID", "Library Images"),
+    "card_id": ("Card",),
+    "asset_bundle_id": ("Asset Bundle", "Bundle", "Bundle ID"),
+}  # fmt: skip
+
+# Columns whose names (not IDs) are looked up with search_tiktok_targeting (§2a).
+TARGETING: dict[str, str] = {
+    "target_locations": "regions",
+    "interest_category_ids": "interest_categories",
+}
+
 _NOT_KEY_CHARS = re.compile(r"[\s_\-]+")
+_NOT_WORD_CHARS = re.compile(r"[\W_]+")
 
 
 def header_key(header: str) -> str:
@@ -221,8 +270,23 @@ def header_key(header: str) -> str:
     return _NOT_KEY_CHARS.sub("", header).lower()
 
 
+def word_key(text: str) -> str:
+    """The matching key of a word or alias: case, spaces, punctuation and `_` ignored."""
+    return _NOT_WORD_CHARS.sub("", text.casefold())
+
+
 BY_NAME: dict[str, Argument] = {argument.name: argument for argument in ARGUMENTS}
 # The columns that become preparing calls, never sent to the create as they are.
 STEP_COLUMNS: tuple[str, ...] = tuple(argument.name for argument in ARGUMENTS if argument.steps)
 BY_KEY: dict[str, Argument] = {header_key(argument.name): argument for argument in ARGUMENTS}
 RESULT_KEYS: dict[str, str] = {header_key(name): name for name in RESULT_COLUMNS}
+BY_ALIAS: dict[str, Argument] = {
+    word_key(alias): BY_NAME[name]
+    for name, aliases in ALIASES.items()
+    for alias in (name, *aliases)
+}
+
+
+def argument_for(header: str) -> Argument | None:
+    """The argument a header names: its own name (§2) or an alias (§2a)."""
+    return BY_KEY.get(header_key(header)) or BY_ALIAS.get(word_key(header))

@@ -22,9 +22,13 @@ from collections.abc import Callable
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
-from bulkads.arguments import Argument, Kind
+from bulkads import dates, words
+from bulkads.arguments import TARGETING, Argument, Kind
 
 Value = str | float | bool | list[str]
+# A name search_tiktok_targeting must turn into an ID: (targeting type, name) -> the ID,
+# or ValueError saying what to write.
+Resolve = Callable[[str, str], str]
 
 ID_EXACT_LIMIT = 2**53  # a double holds every whole number below this exactly
 FORMAT_AS_TEXT = "format the column as text and type the ID again"
@@ -48,6 +52,9 @@ _CURRENCY = re.compile(r"^(?:[$€£¥]|[A-Za-z]{3})\s*|\s*(?:[$€£¥]|[A-Za-z
 _AMOUNT = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+")
 _DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?")
 _LANGUAGE = re.compile(r"[A-Za-z]{2}")
+# A place or an interest by name: letters first, then letters, spaces and the punctuation
+# such names hold (`Beauty & Personal Care`, `St. Louis`); no digits (those are IDs).
+_NAME = re.compile(r"[^\W\d_](?:[^\W\d_]|[\s&'’.()/+-])*")
 _BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
 _BOOLEANS |= {"1.0": True, "0.0": False}
 
@@ -80,18 +87,29 @@ def show(value: object) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-def parse_cell(argument: Argument, value: object) -> Value:
+def parse_cell(argument: Argument, value: object, *, plain: bool = False) -> Value:
     """The API value of a non-empty cell; raise CellError naming the broken rule."""
-    return reader(argument)(value)
+    return reader(argument, plain=plain)(value)
 
 
-def reader(argument: Argument) -> Callable[[object], Value]:
-    """The function that reads `argument`'s cells (build once, call per cell)."""
+def reader(
+    argument: Argument, *, plain: bool = False, resolve: Resolve | None = None
+) -> Callable[[object], Value]:
+    """The function that reads `argument`'s cells (build once, call per cell).
+
+    `plain`: only the API's own values, as the API itself reads them (no words, §2a).
+    `resolve`: looks names up (interest categories, regions); without it a name that
+    needs a lookup is read as a `words.Name`, left for the run to resolve.
+    """
     if argument.kind.is_list:
-        parse_item = _ITEM[argument.kind]
+        parse_item = _ITEM[argument.kind] if plain else _word_item(argument, resolve)
         separators = _URL_SEPARATORS if argument.kind is Kind.URLS else _LIST_SEPARATORS
-        return lambda value: _parse_list(argument, parse_item, separators, value)
-    parse = _SCALAR[argument.kind]
+        # `US, United States` names one place: sent once.
+        once = not plain and parse_item is not _ITEM[argument.kind]
+        return lambda value: _parse_list(argument, parse_item, separators, value, once)
+    parse = (
+        _SCALAR[argument.kind] if plain else _WORD_SCALAR.get(argument.kind, _SCALAR[argument.kind])
+    )
 
     def read(value: object) -> Value:
         if isinstance(value, list | tuple | dict | set):
@@ -217,6 +235,80 @@ def _enum(argument: Argument, value: object) -> str:
     return text
 
 
+def _enum_word(argument: Argument, value: object) -> str | list[str]:
+    text = _as_text(value)
+    upper = text.upper()
+    if upper in argument.choices:
+        return upper
+    found = words.enum_word(argument, text)
+    if found is not None:
+        return found
+    if argument.name == "target_age_groups":
+        groups = words.age_groups(text)
+        if groups is not None:
+            return groups
+        hint = words.enum_hint(argument, text)
+        hint = f"{hint} {words.AGE_HINT}" if hint else words.AGE_HINT
+        raise CellError(f"{show(text)} is not one of {', '.join(argument.choices)}; {hint}")
+    hint = words.enum_hint(argument, text)
+    raise CellError(
+        f"{show(text)} is not one of {', '.join(argument.choices)}" + (f"; {hint}" if hint else "")
+    )
+
+
+def _one(found: str | list[str]) -> str:
+    if isinstance(found, list):
+        raise CellError(f"names several values ({', '.join(found)}); this column takes one")
+    return found
+
+
+def _language_word(argument: Argument, value: object) -> str:
+    text = _as_text(value)
+    code = words.language(text)
+    if code is None:
+        raise CellError(f"{show(text)} is not a language: {words.language_hint(text)}")
+    return code
+
+
+def _word_item(argument: Argument, resolve: Resolve | None) -> Callable[[Argument, object], Item]:
+    """How one list item is read when words are allowed."""
+    if argument.kind is Kind.ENUMS:
+        return _enum_word
+    if argument.kind is Kind.LANGUAGES:
+        return _language_word
+    targeting = TARGETING.get(argument.name)
+    if targeting is None:
+        return _ITEM[argument.kind]
+
+    def read(argument: Argument, value: object) -> Item:
+        if isinstance(value, str) and value.isascii() and value.strip().isdigit():
+            return value.strip()
+        if isinstance(value, str) and _NAME.fullmatch(value.strip()):
+            return _named(targeting, value.strip(), resolve)
+        return _id(argument, value)  # digits stay IDs, with the ID's errors
+
+    return read
+
+
+def _named(targeting: str, text: str, resolve: Resolve | None) -> str:
+    """The ID a name stands for: a country or US state offline, else search_tiktok_targeting."""
+    if targeting == "regions":
+        found = words.places(text)
+        if len(found) == 1:
+            return found[0].id
+        if len(found) > 1:
+            listed = " or ".join(place.describe() for place in found)
+            raise CellError(f"{show(text)} could be {listed}; write the one you mean by its ID")
+        if len(text) <= 3 and text.isalpha():  # a code, but not a country's
+            raise CellError(f"{show(text)} is not a country code; {words.place_hint(text)}")
+    if resolve is None:
+        return words.Name.of(targeting, text)
+    try:
+        return resolve(targeting, text)
+    except ValueError as error:
+        raise CellError(str(error)) from None
+
+
 def _language(argument: Argument, value: object) -> str:
     text = _as_text(value)
     if not _LANGUAGE.fullmatch(text):
@@ -251,8 +343,18 @@ def _money(argument: Argument, value: object) -> float:
     return number
 
 
+def _datetime_word(argument: Argument, value: object) -> str:
+    """Sent as YYYY-MM-DD HH:MM:SS; a date alone means the end of that day."""
+    if isinstance(value, datetime | date):
+        return format_datetime(dates.from_cell(value))
+    try:
+        return format_datetime(dates.read_moment(_as_text(value)))
+    except dates.DateError as error:
+        raise CellError(str(error)) from None
+
+
 def _datetime(argument: Argument, value: object) -> str:
-    """Sent as YYYY-MM-DD HH:MM:SS; a date alone means its midnight."""
+    """The API's own form, YYYY-MM-DD HH:MM[:SS]; a date alone means its midnight."""
     if isinstance(value, datetime | date):
         moment = (
             value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
@@ -278,22 +380,33 @@ def format_datetime(moment: datetime) -> str:
     )
 
 
+Item = str | list[str]  # a word may stand for several values (`18+`: five age groups)
+
+
 def _parse_list(
     argument: Argument,
-    parse_item: Callable[[Argument, object], str],
+    parse_item: Callable[[Argument, object], Item],
     separators: re.Pattern[str],
     value: object,
+    once: bool = False,
 ) -> list[str]:
-    items, problems = [], []
+    """The items of a list cell; `once`: a value is kept once (words may repeat it)."""
+    items: list[str] = []
+    problems = []
     for item in _split(value, separators):
         if is_empty(item):
             continue
         try:
             if isinstance(item, list | tuple | dict | set):
                 raise CellError(f"expected one value per item, got {type(item).__name__}")
-            items.append(parse_item(argument, item))
+            parsed = parse_item(argument, item)
         except CellError as error:
             problems.append(str(error))
+            continue
+        if isinstance(parsed, list):  # `18+, 25-34`: each group once, in order
+            items.extend(value for value in parsed if value not in items)
+        elif not (once and parsed in items):
+            items.append(parsed)
     if problems:
         more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
         raise CellError("; ".join(problems[:3]) + more)
@@ -326,7 +439,11 @@ _SCALAR: dict[Kind, Callable[[Argument, object], Value]] = {
     Kind.MONEY: _money,
     Kind.DATETIME: _datetime,
 }
-_ITEM: dict[Kind, Callable[[Argument, object], str]] = {
+_WORD_SCALAR: dict[Kind, Callable[[Argument, object], Value]] = {
+    Kind.ENUM: lambda argument, value: _one(_enum_word(argument, value)),
+    Kind.DATETIME: _datetime_word,
+}
+_ITEM: dict[Kind, Callable[[Argument, object], Item]] = {
     Kind.IDS: _id,
     Kind.URLS: _public_url,
     Kind.ENUMS: _enum,

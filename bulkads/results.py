@@ -250,9 +250,10 @@ def _cell_notes(issues: Sequence[Issue], positions: dict[str, int]) -> dict[int,
         return {}
     by_position: dict[int, list[Issue]] = {}
     for issue in issues:
-        position = positions.get(issue.column)
-        if position is not None:
-            by_position.setdefault(position, []).append(issue)
+        for column in (issue.column, *issue.also):
+            position = positions.get(column)
+            if position is not None:
+                by_position.setdefault(position, []).append(issue)
     notes: dict[int, tuple[str, str]] = {}
     for position, found in by_position.items():
         is_error = any(issue.severity == "error" for issue in found)

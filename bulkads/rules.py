@@ -20,8 +20,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from bulkads.arguments import ARGUMENTS, CREATE, CREATIVE_COLUMNS, Argument, Kind
-from bulkads.cells import CellError, Value, format_datetime, is_empty, reader, text_length
+from bulkads import dates
+from bulkads.arguments import ARGUMENTS, CREATE, CREATIVE_COLUMNS, Argument, Kind, word_key
+from bulkads.cells import (
+    CellError,
+    Resolve,
+    Value,
+    format_datetime,
+    is_empty,
+    reader,
+    text_length,
+)
+from bulkads.words import Name, names_in
 
 if TYPE_CHECKING:
     from bulkads.sheet import Sheet
@@ -31,9 +41,20 @@ Severity = Literal["error", "warning"]
 DEFAULT_OBJECTIVE = "TRAFFIC"
 REQUIRED = tuple(argument.name for argument in ARGUMENTS if argument.required)
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-_READERS: dict[str, tuple[Argument, Callable[[object], Value]]] = {
-    argument.name: (argument, reader(argument)) for argument in ARGUMENTS
-}
+_Readers = dict[str, tuple[Argument, Callable[[object], Value]]]
+
+
+def _readers(*, plain: bool = False, resolve: Resolve | None = None) -> _Readers:
+    return {
+        argument.name: (argument, reader(argument, plain=plain, resolve=resolve))
+        for argument in ARGUMENTS
+    }
+
+
+_READERS = _readers()  # the sheet's words (§2a)
+_PLAIN_READERS = _readers(plain=True)  # the API's own values, as the API reads them
+# Kinds whose words are shown in the results as the values sent (`US` → 6252001).
+_SHOWN_KINDS = frozenset({Kind.ENUM, Kind.ENUMS, Kind.IDS, Kind.LANGUAGES, Kind.DATETIME})
 
 
 @dataclass(frozen=True)
@@ -43,6 +64,7 @@ class Issue:
     column: str
     message: str  # names the column and the rule, e.g. "ad_text: at most 100 characters (has 112)"
     severity: Severity = "error"
+    also: tuple[str, ...] = ()  # other columns the issue is about (highlighted too)
 
 
 @dataclass(frozen=True)
@@ -53,21 +75,29 @@ class CheckedRow:
     arguments: dict[str, Any]  # JSON-ready values, including the multi-step columns
     issues: tuple[Issue, ...]
     fingerprint: str  # of the normalized arguments; identical rows share it
+    sent_as: tuple[str, ...] = ()  # words read as other values: "target_locations: 6252001"
 
     @property
     def valid(self) -> bool:
         return not any(issue.severity == "error" for issue in self.issues)
 
+    @property
+    def names(self) -> list[Name]:
+        """Names still to look up with search_tiktok_targeting before the row can be sent."""
+        return names_in(self.arguments)
+
 
 def check_arguments(
-    raw: Mapping[str, object], *, now: datetime
+    raw: Mapping[str, object], *, now: datetime, plain: bool = False
 ) -> tuple[dict[str, Any], list[Issue]]:
     """Parse and check one row's raw cells; return the JSON-ready arguments and every issue.
 
     Arguments hold every value that could be read, even one that breaks a limit
-    (too long, in the past); a value that could not be read is left out.
+    (too long, in the past); a value that could not be read is left out. `plain`: the
+    API's own values only, no words (how the API itself, and so the sandbox, reads them).
     """
-    arguments, issues, _ = _check(raw, now, {})
+    readers = _PLAIN_READERS if plain else _READERS
+    arguments, issues, _, _ = _check(raw, now, {}, readers)
     return arguments, issues
 
 
@@ -96,9 +126,18 @@ def fingerprint(arguments: Mapping[str, Any]) -> str:
 
 
 def check_sheet(
-    sheet: Sheet, *, now: datetime, default_advertiser_id: str | None = None
+    sheet: Sheet,
+    *,
+    now: datetime,
+    default_advertiser_id: str | None = None,
+    resolve: Resolve | None = None,
 ) -> list[CheckedRow]:
-    """Check every row, fill the default advertiser, flag duplicates ("duplicate of row N")."""
+    """Check every row, fill the default advertiser, flag duplicates ("duplicate of row N").
+
+    `resolve` looks names up (interest categories, regions: §2a); without it they stay
+    `Name`s in the arguments (see `CheckedRow.names`).
+    """
+    readers = _READERS if resolve is None else _readers(resolve=resolve)
     checked: list[CheckedRow] = []
     first_row: dict[str, int] = {}  # fingerprint -> the first row that has it
     memo: _Memo = {}
@@ -108,7 +147,7 @@ def check_sheet(
             raw = sheet.arguments(row)
             if default_advertiser_id is not None and is_empty(raw.get("advertiser_id")):
                 raw = {**raw, "advertiser_id": default_advertiser_id}
-            arguments, issues, all_read = _check(raw, now, memo)
+            arguments, issues, all_read, sent_as = _check(raw, now, memo, readers)
             key = fingerprint(arguments)
             if _is_example(arguments, example):
                 issues.append(Issue("row", f"row: {EXAMPLE_ROW_MESSAGE}"))
@@ -118,7 +157,7 @@ def check_sheet(
                 issues.append(Issue("row", f"row: duplicate of row {first_row[key]}"))
             elif all_read:
                 first_row[key] = row.number
-            checked.append(CheckedRow(row.number, arguments, tuple(issues), key))
+            checked.append(CheckedRow(row.number, arguments, tuple(issues), key, sent_as))
     return checked
 
 
@@ -128,7 +167,7 @@ EXAMPLE_ROW_MESSAGE = "the template's example row: delete it"
 def _example_arguments(now: datetime) -> dict[str, Any]:
     """The template's example row (the table's examples), read as a sheet row would be."""
     raw = {argument.name: argument.example for argument in ARGUMENTS if argument.example}
-    arguments, _, _ = _check(raw, now, {})
+    arguments, _, _, _ = _check(raw, now, {}, _READERS)
     return arguments
 
 
@@ -139,9 +178,9 @@ def _is_example(arguments: dict[str, Any], example: dict[str, Any]) -> bool:
     return {k: v for k, v in arguments.items() if k != "advertiser_id"} == example
 
 
-# A cell's outcome: its value (_UNREADABLE if it could not be read) and its own issues;
-# None for an empty cell.
-_Cell = tuple[object, tuple[Issue, ...]]
+# A cell's outcome: its value (_UNREADABLE if it could not be read), its own issues, and
+# what its words were sent as ('' when the cell held the API's value); None when empty.
+_Cell = tuple[object, tuple[Issue, ...], str]
 _UNREADABLE = object()
 # Sheets repeat most values down a column (objective, targeting, URLs), so one call of
 # check_sheet (one `now`) remembers each (column, type, value) outcome, up to a bound.
@@ -151,36 +190,39 @@ _MEMO_TYPES = frozenset({str, int, float, bool, datetime, date})
 
 
 def _check(
-    raw: Mapping[str, object], now: datetime, memo: _Memo
-) -> tuple[dict[str, Any], list[Issue], bool]:
-    """Arguments, issues, and whether every given cell could be read."""
+    raw: Mapping[str, object], now: datetime, memo: _Memo, readers: _Readers
+) -> tuple[dict[str, Any], list[Issue], bool, tuple[str, ...]]:
+    """Arguments, issues, whether every given cell could be read, and the words' values."""
     arguments: dict[str, Any] = {}
     issues: list[Issue] = []
     given: set[str] = set()
+    sent_as: list[str] = []
     for name, value in raw.items():
-        if name not in _READERS:
+        if name not in readers:
             issues.append(Issue(name, f"{name}: not an argument of {CREATE}"))
             continue
-        cell = _cell(name, value, now, memo)
+        cell = _cell(name, value, now, memo, readers)
         if cell is None:
             continue
         given.add(name)
-        parsed, cell_issues = cell
+        parsed, cell_issues, shown = cell
         issues.extend(cell_issues)
+        if shown:
+            sent_as.append(shown)
         if parsed is not _UNREADABLE:
             # Lists are shared through the memo: each row gets its own copy.
             arguments[name] = list(parsed) if parsed.__class__ is list else parsed
     for rule in _ROW_RULES:
         rule(arguments, given, issues)
-    return arguments, issues, len(arguments) == len(given)
+    return arguments, issues, len(arguments) == len(given), tuple(sent_as)
 
 
-def _cell(name: str, value: object, now: datetime, memo: _Memo) -> _Cell | None:
+def _cell(name: str, value: object, now: datetime, memo: _Memo, readers: _Readers) -> _Cell | None:
     cacheable = value.__class__ in _MEMO_TYPES
     key = (name, value.__class__, value)
     if cacheable and key in memo:
         return memo[key]
-    argument, read = _READERS[name]
+    argument, read = readers[name]
     cell: _Cell | None
     if is_empty(value):
         cell = None
@@ -188,14 +230,30 @@ def _cell(name: str, value: object, now: datetime, memo: _Memo) -> _Cell | None:
         try:
             parsed = read(value)
         except CellError as error:
-            cell = (_UNREADABLE, (Issue(name, f"{name}: {error}"),))
+            cell = (_UNREADABLE, (Issue(name, f"{name}: {error}{_example(argument, now)}"),), "")
         else:
             issues: list[Issue] = []
             _check_value(argument, parsed, now, issues)
-            cell = (parsed, tuple(issues))
+            cell = (parsed, tuple(issues), _shown(argument, value, parsed))
     if cacheable and len(memo) < _MEMO_LIMIT:
         memo[key] = cell
     return cell
+
+
+def _example(argument: Argument, now: datetime) -> str:
+    """A valid value to copy, for the kinds whose rules depend on today."""
+    return f" (e.g. {dates.example(now)})" if argument.kind is Kind.DATETIME else ""
+
+
+def _shown(argument: Argument, raw: object, parsed: object) -> str:
+    """`target_locations: 6252001, 2635167` when the cell's words were read as other values."""
+    if argument.kind not in _SHOWN_KINDS:
+        return ""
+    sent = ", ".join(parsed) if isinstance(parsed, list) else str(parsed)
+    written = str(raw) if not isinstance(raw, list) else ", ".join(map(str, raw))
+    if word_key(sent) == word_key(written) or names_in({"": parsed}):
+        return ""
+    return f"{argument.name}: {sent}"
 
 
 def _check_value(argument: Argument, value: Any, now: datetime, issues: list[Issue]) -> None:
@@ -215,7 +273,8 @@ def _check_value(argument: Argument, value: Any, now: datetime, issues: list[Iss
         )
         issues.append(Issue(name, message, "warning"))
     elif kind is Kind.DATETIME and value <= format_datetime(now):
-        issues.append(Issue(name, f"{name}: must be in the future, is {value}"))
+        message = f"{name}: must be in the future, is {value}{_example(argument, now)}"
+        issues.append(Issue(name, message))
 
 
 def _check_length(argument: Argument, text: str, issues: list[Issue]) -> None:
@@ -291,11 +350,26 @@ def _budget(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> 
 def _creative(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:
     creatives = [name for name in CREATIVE_COLUMNS if name in given]
     if not creatives:
-        message = f"no creative; give exactly one of {', '.join(CREATIVE_COLUMNS)}"
-        issues.append(Issue(CREATIVE_COLUMNS[0], f"{CREATIVE_COLUMNS[0]}: {message}"))
+        message = (
+            f"image_urls: no creative; fill exactly one of {', '.join(_CREATIVE_ADVICE)} "
+            "(image_urls is the usual one)"
+        )
+        issues.append(Issue("image_urls", message, also=_CREATIVE_ADVICE[1:]))
     elif len(creatives) > 1:
         message = f"give exactly one creative, this row has {', '.join(creatives)}"
         issues.append(Issue(creatives[0], f"{creatives[0]}: {message}"))
+
+
+# The creative columns, the ones a marketer fills most first.
+_CREATIVE_ADVICE = (
+    "image_urls",
+    "tiktok_item_id",
+    "existing_image_ids",
+    "carousel_image_urls",
+    "carousel_image_ids",
+    "card_id",
+    "asset_bundle_id",
+)
 
 
 def _card(arguments: dict[str, Any], given: set[str], issues: list[Issue]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import Literal
 
 import python_calamine
 
-from bulkads.arguments import BY_KEY, CREATE, RESULT_KEYS, header_key
+from bulkads.arguments import ALIASES, CREATE, RESULT_KEYS, argument_for, header_key, word_key
 from bulkads.errors import SheetError
 from bulkads.guard import DEFAULT_LIMITS, Limits, check_file, password_protected
 
@@ -307,8 +308,9 @@ def _columns(
     for index, (value, letter) in enumerate(zip(headers, letters, strict=True)):
         header = _header_text(value) or f"column {letter}"
         key = header_key(header)
-        if key in BY_KEY:
-            column = Column(index, header, "argument", BY_KEY[key].name, letter)
+        argument = argument_for(header)
+        if argument is not None and key not in RESULT_KEYS:
+            column = Column(index, header, "argument", argument.name, letter)
         elif key in RESULT_KEYS:
             column = Column(index, header, "result", RESULT_KEYS[key], letter)
         else:
@@ -330,12 +332,40 @@ def _columns(
 
 
 def _unknown_warning(column: Column, named: bool) -> str:
-    what = (
-        f"column {column.header!r} is not an argument of {CREATE}"
-        if named
-        else f"{column.header} has data but no header"
+    if not named:
+        return f"{column.header} has data but no header; it is copied to the results but never sent"
+    near = _did_you_mean(column.header)
+    advice = f"; did you mean {' or '.join(near)}? (rename the column)" if near else ""
+    return (
+        f"column {column.header!r} is not an argument of {CREATE}; it is copied to the results "
+        f"but never sent{advice}"
     )
-    return f"{what}; it is copied to the results but never sent"
+
+
+# Headers a marketer may mean: every argument name and alias, shown as "name (Alias)".
+_HEADER_WORDS: dict[str, str] = {}
+for _name, _aliases in ALIASES.items():
+    _HEADER_WORDS.setdefault(word_key(_name), _name)
+    for _alias in _aliases:
+        _HEADER_WORDS.setdefault(word_key(_alias), f"{_name} ({_alias})")
+
+
+def _did_you_mean(header: str) -> list[str]:
+    """The arguments a header resembles most (difflib's similarity), by name."""
+    key = word_key(header)
+    scored = []
+    for candidate, shown in _HEADER_WORDS.items():
+        matcher = difflib.SequenceMatcher(None, key, candidate)
+        if matcher.real_quick_ratio() >= 0.7 and matcher.quick_ratio() >= 0.7:
+            scored.append((matcher.ratio(), shown))
+    scored.sort(key=lambda pair: -pair[0])
+    found: list[str] = []
+    for score, shown in scored:
+        name = shown.split(" ")[0]
+        close = score >= 0.7 and score >= scored[0][0] - 0.1
+        if close and not any(other.split(" ")[0] == name for other in found):
+            found.append(shown)
+    return found[:3]
 
 
 def _duplicate(path: Path, first: Column, second: Column) -> SheetError:

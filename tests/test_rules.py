@@ -103,7 +103,7 @@ ACCEPTED = [
     ("schedule_end_time", "2026-06-01 18:00", "2026-06-01 18:00:00"),
     ("schedule_end_time", "2026-06-01T18:00:30", "2026-06-01 18:00:30"),
     ("schedule_end_time", datetime(2026, 6, 1, 18, 5, 7, 999), "2026-06-01 18:05:07"),
-    ("schedule_end_time", date(2026, 6, 1), "2026-06-01 00:00:00"),
+    ("schedule_end_time", date(2026, 6, 1), "2026-06-01 23:59:59"),
 ]
 
 
@@ -135,15 +135,16 @@ REJECTED = [
     ("advertiser_id", float("inf"), "is not an ID"),
     ("advertiser_id", True, "expected an ID"),
     ("advertiser_id", "700 123", "contains a space"),
-    ("target_locations", "6252001, US", "'US' is not an ID of digits only"),
+    ("target_locations", "6252001, TX", "'TX' is not a country code; for the US state Texas"),
+    ("target_locations", "12O45", "'12O45' is not an ID of digits only"),
     ("target_locations", "[6252001", "starts with [ but is not a JSON array"),
     ("target_locations", '{"a": 1}', "is not an ID"),
     ("target_locations", "[[1]]", "expected one value per item"),
     ("target_locations", "６２５", "is not an ID of digits only"),
-    ("objective", "sales", "is not one of TRAFFIC, CONVERSIONS, LEAD_GENERATION"),
-    ("target_age_groups", "AGE_18_24, adults", "'ADULTS' is not one of AGE_13_17"),
-    ("languages", "en, eng", "'eng' is not a two-letter language code"),
-    ("languages", "English", "is not a two-letter language code"),
+    ("objective", "clicks", "is not one of TRAFFIC, CONVERSIONS, LEAD_GENERATION"),
+    ("target_age_groups", "AGE_18_24, adults", "'adults' is not one of AGE_13_17"),
+    ("languages", "en, eng", "'eng' is not a language: did you mean English (en)"),
+    ("languages", "Klingon", "is not a language"),
     ("budget_optimize_on", "maybe", "is not a boolean; use true/false, yes/no or 1/0"),
     ("budget_optimize_on", 2, "is not a boolean"),
     ("budget_daily", "1.250,50 €", "is not an amount"),
@@ -152,7 +153,8 @@ REJECTED = [
     ("budget_daily", True, "expected an amount"),
     ("budget_daily", float("inf"), "is not a finite amount"),
     ("budget_daily", 10**400, "is not a finite amount"),
-    ("schedule_end_time", "01/06/2026", "is not a date and time like 2026-05-01 18:00"),
+    ("schedule_end_time", "01/06/2026", "could be 2026-01-06 (January 6) or 2026-06-01 (June 1)"),
+    ("schedule_end_time", "next friday", "is not a date and time; write it as YYYY-MM-DD HH:MM"),
     ("schedule_end_time", "2026-02-30 10:00", "is not a real date and time"),
     ("schedule_end_time", "2026-06-01 25:00", "is not a real date and time"),
     ("image_urls", "http://cdn.example.com/a.jpg", "is not an absolute https:// URL"),
@@ -180,7 +182,7 @@ def test_an_id_message_tells_the_user_to_format_the_column_as_text() -> None:
 
 def test_enum_message_lists_the_choices() -> None:
     (message,) = errors(call_to_action="click")
-    assert message.endswith("'CLICK' is not one of " + ", ".join(BY_NAME["call_to_action"].choices))
+    assert "'click' is not one of " + ", ".join(BY_NAME["call_to_action"].choices) in message
 
 
 def test_urls_holding_commas_stay_whole_and_urls_split_on_separators() -> None:
@@ -352,10 +354,10 @@ def test_budgets_are_at_least_1_and_under_50_warns(column: str) -> None:
 def test_schedule_end_time_must_be_in_the_future() -> None:
     assert errors(schedule_end_time=NOW + timedelta(minutes=1)) == []
     assert errors(schedule_end_time=NOW) == [
-        "schedule_end_time: must be in the future, is 2026-03-01 12:00:00"
+        "schedule_end_time: must be in the future, is 2026-03-01 12:00:00 (e.g. 2026-03-31 18:00)"
     ]
     assert errors(schedule_end_time="2026-02-28 23:59") == [
-        "schedule_end_time: must be in the future, is 2026-02-28 23:59:00"
+        "schedule_end_time: must be in the future, is 2026-02-28 23:59:00 (e.g. 2026-03-31 18:00)"
     ]
 
 
@@ -385,10 +387,14 @@ def test_each_creative_alone_is_enough(column: str) -> None:
     assert errors(**{"image_urls": None, column: CREATIVES[column], **card}) == []
 
 
-def test_a_row_without_a_creative_lists_the_creative_columns() -> None:
-    assert errors(image_urls=None) == [
-        f"asset_bundle_id: no creative; give exactly one of {', '.join(CREATIVE_COLUMNS)}"
+def test_a_row_without_a_creative_lists_and_marks_every_creative_column() -> None:
+    issues = check(image_urls=None)[1]
+    assert [issue.message for issue in issues] == [
+        "image_urls: no creative; fill exactly one of image_urls, tiktok_item_id, "
+        "existing_image_ids, carousel_image_urls, carousel_image_ids, card_id, asset_bundle_id "
+        "(image_urls is the usual one)"
     ]
+    assert {issues[0].column, *issues[0].also} == set(CREATIVE_COLUMNS)
 
 
 def test_several_creatives_are_named() -> None:
@@ -452,7 +458,7 @@ def test_every_problem_of_a_row_is_reported_at_once() -> None:
         ad_text="x" * 101,  # too long
         objective="CONVERSIONS",  # no pixel_id
         budget_daily="abc",  # unreadable
-        languages="english",  # not a code
+        languages="englsh",  # no language
         asset_bundle_id="bndl_1",  # a second creative
     )[1]
     assert [issue.column for issue in issues] == [

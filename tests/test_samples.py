@@ -46,8 +46,8 @@ EXPECTED: dict[str, tuple[str, str, str]] = {
         ("app_promotion_type", "only with objective APP_PROMOTION", "error"),
     "CONVERSIONS without pixel_id": ("pixel_id", "required when objective is CONVERSIONS", "error"),
     "optimization_event without pixel_id": ("optimization_event", "only with pixel_id", "error"),
-    "bad enum: optimization_event PURCHASE":
-        ("optimization_event", "'PURCHASE' is not one of", "error"),
+    "bad enum: optimization_event PURCHASES":
+        ("optimization_event", "did you mean Purchase (COMPLETE_PAYMENT)?", "error"),
     "both budgets": ("budget_lifetime", "not with budget_daily", "error"),
     "budget_lifetime without schedule_end_time":
         ("schedule_end_time", "required with budget_lifetime", "error"),
@@ -55,13 +55,15 @@ EXPECTED: dict[str, tuple[str, str, str]] = {
     "budget is not a number": ("budget_daily", "not an amount", "error"),
     "past schedule_end_time": ("schedule_end_time", "in the future", "error"),
     "schedule_end_time is not a date": ("schedule_end_time", "not a date", "error"),
+    "schedule_end_time whose day and month could be swapped":
+        ("schedule_end_time", "could be 2031-03-04 (March 4) or 2031-04-03 (April 3)", "error"),
     "two creatives: image_urls and tiktok_item_id":
         ("tiktok_item_id", "exactly one creative", "error"),
-    "no creative": ("asset_bundle_id", "no creative", "error"),
+    "no creative": ("image_urls", "no creative", "error"),
     "card_id without card_type": ("card_type", "required with card_id", "error"),
     "bad enum: card_type VIDEO": ("card_type", "'VIDEO' is not one of", "error"),
     "bad enum: call_to_action BUY": ("call_to_action", "'BUY' is not one of", "error"),
-    "bad enum: target_gender MEN": ("target_gender", "'MEN' is not one of", "error"),
+    "bad enum: target_gender MALES": ("target_gender", "did you mean Male (GENDER_MALE)", "error"),
     "bad enum: target_age_groups AGE_18_30": ("target_age_groups", "'AGE_18_30'", "error"),
     "bad enum: operating_systems WINDOWS":
         ("operating_systems", "'WINDOWS' is not one of", "error"),
@@ -69,11 +71,15 @@ EXPECTED: dict[str, tuple[str, str, str]] = {
         ("placements", "only with placement_type PLACEMENT_TYPE_NORMAL", "error"),
     "PLACEMENT_TYPE_NORMAL without placements":
         ("placements", "required with placement_type PLACEMENT_TYPE_NORMAL", "error"),
-    "target_locations by name instead of ID": ("target_locations", "not an ID", "error"),
-    "interest_category_ids not digits": ("interest_category_ids", "digits only", "error"),
+    "target_locations: a US state's code alone":
+        ("target_locations", "for the US state Texas write US-TX or Texas (4736286)", "error"),
+    "target_locations: a name that is a country and a US state":
+        ("target_locations", "614540 (Georgia, GE) or 4197000 (Georgia, US-GA)", "error"),
+    "interest_category_ids: a letter O for a zero":
+        ("interest_category_ids", "digits only", "error"),
     "audience both included and excluded":
         ("excluded_audience_ids", "also in audience_ids", "error"),
-    'language "english" instead of a code': ("languages", "two-letter language code", "error"),
+    'language misspelt "Englsh"': ("languages", "did you mean English (en)", "error"),
     "http:// image URL": ("image_urls", "https://", "error"),
     "image URL on a private host": ("image_urls", "not a public URL", "error"),
     "21 image_urls (at most 20)": ("image_urls", "at most 20 items", "error"),

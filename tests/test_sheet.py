@@ -180,7 +180,7 @@ def test_results_workbook_columns_are_results_not_arguments(tmp_path: Path) -> N
 
 
 def test_no_argument_column_is_an_error_pointing_to_the_template(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "s.csv", "name,text\nx,y\n")
+    path = write_csv(tmp_path / "s.csv", "name,colour\nx,y\n")
     with pytest.raises(
         SheetError, match=r"no header row with argument names found.*bulkads template"
     ):

@@ -35,7 +35,7 @@ def _check(ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
             f"Unknown argument(s) for create_tiktok_campaign: {', '.join(unknown)}. "
             "Images must be prepared first (asset_bundle_id, existing_image_ids or card_id)."
         )
-    normalized, issues = rules.check_arguments(args, now=ctx.sandbox.clock.now())
+    normalized, issues = rules.check_arguments(args, now=ctx.sandbox.clock.now(), plain=True)
     errors = [issue.message for issue in issues if issue.severity == "error"]
     if errors:
         raise ToolError("Invalid arguments: " + "; ".join(errors))
