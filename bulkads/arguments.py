@@ -211,6 +211,7 @@ RESULT_COLUMNS = (
     "prepared_asset_bundle_id",
     "prepared_image_ids",
     "prepared_card_id",
+    "sent_as",  # what the sheet's words were sent as (§2a): "target_locations: 6252001"
 )
 
 # The names people write for the arguments (CONTRACT §2a), matched like words: case,

@@ -63,6 +63,7 @@ def print_report(
         console.print(counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
         halt = str(report.halt) if report.halt else ""
         _list_open_rows(console, report.rows, limit=_SHOWN, halt=halt)
+        _list_warned_rows(console, report.rows, limit=_SHOWN)
         if report.sending is not None and report.sending.rows:
             console.print(sending_line(report.sending), markup=False)
         if summary.calls_spent or summary.quota_left is not None:
@@ -170,6 +171,22 @@ def _row_numbers(numbers: Sequence[int], *, shown: int = 5) -> str:
     listed = ", ".join(str(n) for n in numbers[:shown])
     rest = f" and {len(numbers) - shown} more" if len(numbers) > shown else ""
     return f"{len(numbers)} rows ({listed}{rest})"
+
+
+def _list_warned_rows(console: Console, rows: Sequence[RowResult], *, limit: int) -> None:
+    """Rows that go (or went) out despite a warning (no budget, budget under 50, long text):
+    said here too, not only in the workbook (§3); rows that share their warnings on one line."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for row in rows:
+        warnings = [i.message for i in row.issues if i.severity == "warning"]
+        if warnings and row.status not in OPEN_STATUSES:
+            groups.setdefault((row.status, "; ".join(warnings)), []).append(row.number)
+    lines = list(groups.items())
+    for (status, message), numbers in lines[:limit]:
+        console.print(f"{_row_numbers(numbers)}: {status}, warning — {message}", markup=False)
+    if len(lines) > limit:
+        more = sum(len(numbers) for _, numbers in lines[limit:])
+        console.print(f"... and {more} more row(s) with warnings (see the results workbook)")
 
 
 def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None:

@@ -50,6 +50,7 @@ class RowResult:
     attempts: int = 0
     response: str = ""
     finished_at: str = ""
+    sent_as: str = ""  # the values the sheet's words were read as (§2a)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -152,7 +153,11 @@ def validated_row(row: CheckedRow) -> RowResult:
     """A row as `validate` reports it: `valid` or `invalid`, with every issue."""
     status: Status = "valid" if row.valid else "invalid"
     return RowResult(
-        number=row.number, status=status, message=_issues_message(row), issues=row.issues
+        number=row.number,
+        status=status,
+        message=_issues_message(row),
+        issues=row.issues,
+        sent_as="; ".join(row.sent_as),
     )
 
 
@@ -225,6 +230,7 @@ def _row_result(
         attempts=last.attempts if last else 0,  # of the call whose key is shown, not summed
         response=last.answer if last else "",
         finished_at=record.finished_at if record else "",
+        sent_as="; ".join(row.sent_as),
     )
 
 

@@ -37,6 +37,7 @@ CONTRACT_TRAILING = [
     "prepared_asset_bundle_id",
     "prepared_image_ids",
     "prepared_card_id",
+    "sent_as",  # §2a: what the words were sent as
 ]
 END = datetime(2028, 6, 30, 23, 59)
 
