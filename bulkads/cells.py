@@ -27,8 +27,8 @@ from bulkads.arguments import TARGETING, Argument, Kind
 
 Value = str | float | bool | list[str]
 # A name search_tiktok_targeting must turn into an ID: (targeting type, name) -> the ID,
-# or ValueError saying what to write.
-Resolve = Callable[[str, str], str]
+# None when that type's catalogue is not known yet, or ValueError saying what to write.
+Resolve = Callable[[str, str], str | None]
 
 ID_EXACT_LIMIT = 2**53  # a double holds every whole number below this exactly
 FORMAT_AS_TEXT = "format the column as text and type the ID again"
@@ -301,12 +301,11 @@ def _named(targeting: str, text: str, resolve: Resolve | None) -> str:
             raise CellError(f"{show(text)} could be {listed}; write the one you mean by its ID")
         if len(text) <= 3 and text.isalpha():  # a code, but not a country's
             raise CellError(f"{show(text)} is not a country code; {words.place_hint(text)}")
-    if resolve is None:
-        return words.Name.of(targeting, text)
     try:
-        return resolve(targeting, text)
+        resolved = resolve(targeting, text) if resolve is not None else None
     except ValueError as error:
         raise CellError(str(error)) from None
+    return words.Name.of(targeting, text) if resolved is None else resolved
 
 
 def _language(argument: Argument, value: object) -> str:

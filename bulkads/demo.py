@@ -21,7 +21,7 @@ from bulkads.report import Report
 from bulkads.runner import run_async
 from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig, serve
 
-DEMO_SHEET = "small_launch.xlsx"  # a copy of sample_sheets/small_launch.xlsx
+DEMO_SHEET = "marketer_launch.xlsx"  # a copy of sample_sheets/marketer_launch.xlsx
 
 
 def demo_sheet() -> resources.abc.Traversable:
@@ -41,7 +41,11 @@ async def _demo(results: Path, console: Console) -> Report:
             shutil.copyfileobj(source, target)
         async with serve(sandbox) as base_url:
             console.print(f"Sandbox running at {base_url} (nothing leaves this machine).")
-            console.print(f"Sending {DEMO_SHEET}, a sample launch sheet...")
+            console.print(
+                f"Sending {DEMO_SHEET}, a sample launch sheet in a marketer's words "
+                "(Daily Budget, Shop now, US, UK, 18-24, Gaming...); its results show what "
+                "each word was sent as (column sent_as)..."
+            )
             config = RunConfig(
                 sheet=sheet,
                 results=results,
@@ -52,7 +56,18 @@ async def _demo(results: Path, console: Console) -> Report:
                 concurrency=4,
                 command="bulkads demo",
             )
-            return await run_async(
+            report = await run_async(
                 config,
                 progress=lambda total: progress_for(total, console=console, rate=config.rate),
             )
+    _show_words(report, console)
+    return report
+
+
+def _show_words(report: Report, console: Console) -> None:
+    """A few of the words the sheet used and what was sent for them."""
+    shown = [row for row in report.rows if row.sent_as][:3]
+    if shown:
+        console.print("The sheet's words, as sent (all of them in the results' sent_as column):")
+    for row in shown:
+        console.print(f"  row {row.number}: {row.sent_as}", markup=False)

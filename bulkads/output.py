@@ -29,15 +29,20 @@ def print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool)
         console.print(f"note: {note}", markup=False)
     quota = found.quota
     left = f"{quota.left} of {quota.limit} ({quota.tier})" if quota else "unknown"
-    unaffordable = sum(1 for d in plan.decisions.values() if d.status == "pending")
+    unaffordable = sum(1 for d in plan.decisions.values() if d.status == "pending" and not d.lookup)
+    waiting = sum(1 for d in plan.decisions.values() if d.lookup)
     verb = "would send" if dry_run else "sending"
-    line = (
-        f"Plan: {verb} {len(plan.work)} row(s), {plan.calls} billable call(s); quota left: {left}"
-    )
-    if not plan.work:
+    line = f"Plan: {verb} {len(plan.work)} row(s), {plan.calls} billable call(s)"
+    if plan.lookups:
+        looked = "would look up" if dry_run else "looked up"
+        line += f" (of which {len(plan.lookups)} {looked}: {', '.join(plan.lookups)})"
+    line += f"; quota left: {left}"
+    if not plan.work and not plan.lookups and not waiting:
         line = f"Plan: nothing to send (no row is waiting to be sent); quota left: {left}"
     if unaffordable:
         line += f"; {unaffordable} row(s) not affordable, left pending"
+    if waiting:
+        line += f"; {waiting} row(s) wait for names to be looked up"
     console.print(line, markup=False)
 
 

@@ -38,6 +38,7 @@ class Decision:
     message: str
     issues: tuple[Issue, ...] = ()
     ids: Mapping[str, Any] = field(default_factory=dict)  # what an earlier run produced
+    lookup: bool = False  # pending only for names still to look up (§2a)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Plan:
     decisions: dict[int, Decision]
     calls: int  # billable calls the work will spend at most
     reopen: tuple[str, ...] = ()  # rejected fingerprints to send again (--retry-rejected)
+    lookups: tuple[str, ...] = ()  # targeting types looked up for this run (in `calls`), §2a
 
 
 def steps_for(arguments: Mapping[str, Any]) -> tuple[str, ...]:
@@ -200,6 +202,10 @@ def _decide(
     if any(issue.severity == "error" for issue in issues):
         errors = [i.message for i in issues if i.severity == "error"]
         return Decision("invalid", "; ".join(errors), tuple(issues)), None
+    if row.names:  # never sent with a name in place of an ID
+        listed = ", ".join(repr(str(name)) for name in row.names[:5])
+        message = f"not sent: {listed} to look up with search_tiktok_targeting first"
+        return Decision("pending", message, lookup=True), None
     if record is not None and record.status == "rejected" and not facts.retry_rejected:
         message = (
             f"{record.message} (not sent again unchanged: fix the row, or pass --retry-rejected)"

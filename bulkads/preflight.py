@@ -101,6 +101,18 @@ def _read(usage: Outcome, listing: Outcome | None) -> Preflight:
     return Preflight(quota, None, tuple(notes), first_lines(listing.message))
 
 
+async def ask(
+    transport: Transport,
+    pacer: Pacer,
+    tool: str,
+    arguments: dict[str, Any],
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> Outcome:
+    """One call with pre-flight's retries, for other read-only tools (targeting lookups)."""
+    return await _ask(_Asker(transport, pacer, sleep, random.Random()), tool, arguments)
+
+
 async def _ask(asker: _Asker, tool: str, arguments: dict[str, Any]) -> Outcome:
     outcome = Outcome(Verdict.RETRY, "not asked")
     for attempt in range(1, _ATTEMPTS + 1):

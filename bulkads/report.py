@@ -193,9 +193,13 @@ def build_rows(
 def would_send(rows: Sequence[RowResult], plan: Plan) -> tuple[RowResult, ...]:
     """A dry run's rows: those the plan would send are `valid`, with their cost."""
     costs = {item.number: item.cost for item in plan.work}
+    waiting = {number for number, decision in plan.decisions.items() if decision.lookup}
+    after = "would be sent once its names are looked up with search_tiktok_targeting"
     return tuple(
         replace(row, status="valid", message=f"would be sent: {costs[row.number]} billable call(s)")
         if row.number in costs
+        else replace(row, status="valid", message=after)
+        if row.number in waiting
         else row
         for row in rows
     )

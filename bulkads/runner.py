@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from bulkads.config import RunConfig
 from bulkads.engine import Engine, Listener
 from bulkads.errors import ApiConfigError, BulkadsError, Halted
 from bulkads.journal import Journal, utc_now
+from bulkads.lookup import Lookups, look_up, needed
 from bulkads.pacing import Pacer
 from bulkads.plan import Facts, Plan, make_plan, run_budget
 from bulkads.preflight import Preflight, preflight, usage_now
@@ -39,11 +40,12 @@ from bulkads.report import (
     would_send,
 )
 from bulkads.results import TARGET_ID, write_results
-from bulkads.rules import CheckedRow
+from bulkads.rules import CheckedRow, check_sheet
 from bulkads.sheet import Sheet, summary_items
-from bulkads.status import facts_from, load
+from bulkads.status import cached_names, facts_from, load
 from bulkads.stopping import Stopper
 from bulkads.target import Target, bind, check_fed_back
+from bulkads.targeting import Catalogue, cache_path, write_cache
 
 TARGET_META = "target"  # the journal's meta key for the target it belongs to
 _USAGE_WAIT = 10.0  # seconds for the free usage check after answers were lost
@@ -60,9 +62,26 @@ class _Sent:
     """What pre-flight and sending left behind, for the report."""
 
     plan: Plan
+    checked: Sequence[CheckedRow]  # as sent: names looked up (§2a)
     found: Preflight | None = None  # None: pre-flight halted, nothing was sent
     halt: BulkadsError | None = None
     engine: Engine | None = None  # None: nothing was sent (a halt or a dry run)
+    lookups: Lookups = field(default_factory=lambda: Lookups(Catalogue.empty()))
+
+    @property
+    def quota(self) -> Quota | None:
+        """The latest quota known before sending: the lookups', else pre-flight's."""
+        return self.lookups.quota or (self.found.quota if self.found else None)
+
+    def calls(self) -> int:
+        """The calls billed this run: the engine's (the API's own count since pre-flight,
+        which holds the lookups, where known) and the lookups'."""
+        start = self.found.quota if self.found else None
+        if self.engine is None:
+            return self.lookups.spent
+        if start is not None and self.engine.stats.most_used is not None:
+            return self.engine.stats.billed_since(start)
+        return self.engine.stats.calls_spent + self.lookups.spent
 
 
 @dataclass(frozen=True)
@@ -91,11 +110,13 @@ async def run_async(
     started = clock()
     hooks = _Hooks(progress, on_plan, Stopper())
     with hooks.stopper.signals(enabled=signals):
+        names = cached_names(config.journal, started, base_url=config.base_url)
         sheet, checked = load(
             config.sheet,
             sheet_name=config.sheet_name,
             advertiser_id=config.advertiser_id,
             now=started,
+            resolve=names.resolve,
         )
         with Journal.open(config.journal, clock=clock) as journal:
             facts = facts_from(sheet, journal, retry_rejected=config.retry_rejected)
@@ -109,9 +130,9 @@ async def run_async(
                 else config.concurrency,
             ) as client:
                 sent = await _preflight_and_send(
-                    config, client, journal, checked, facts, started, hooks
+                    config, client, journal, (sheet, checked, names), facts, started, hooks
                 )
-            report = _report(config, journal, sheet, checked, facts, sent, target, started, clock)
+            report = _report(config, journal, sheet, facts, sent, target, started, clock)
     if hooks.stopper.cancelled:
         raise asyncio.CancelledError  # cancelled from outside: the results are written
     return report
@@ -121,7 +142,6 @@ def _report(
     config: RunConfig,
     journal: Journal,
     sheet: Sheet,
-    checked: Sequence[CheckedRow],
     facts: Facts,
     sent: _Sent,
     target: Target,
@@ -129,12 +149,12 @@ def _report(
     clock: Callable[[], datetime],
 ) -> Report:
     """The rows as the journal now has them, written to the results workbook."""
-    engine, found = sent.engine, sent.found
+    engine, found, checked = sent.engine, sent.found, sent.checked
     if engine is None:  # nothing was sent: the journal is as read before
         rows = build_rows(checked, sent.plan, facts.journal_rows, facts.journal_steps, sent.halt)
     else:
         rows = build_rows(checked, sent.plan, journal.rows(), journal.steps(), sent.halt)
-    start = found.quota if found else None
+    start = sent.quota
     quota = (engine.stats.quota if engine else None) or start
     if engine is not None and engine.stats.most_used is not None and quota is not None:
         quota = replace(quota, used=max(quota.used, engine.stats.most_used))
@@ -145,7 +165,7 @@ def _report(
         command=config.command,
         started=started,
         ended=clock(),
-        calls=engine.stats.billed_since(start) if engine else 0,
+        calls=sent.calls(),
         quota=quota,
         target=target,
         halt=sent.halt,
@@ -159,7 +179,7 @@ def _report(
         results_path=results,
         halt=sent.halt,
         planned_calls=sent.plan.calls if found else 0,
-        notes=(*sheet.warnings, *(found.notes if found else ())),
+        notes=(*sheet.warnings, *(found.notes if found else ()), *sent.lookups.notes),
         sheet=sheet,
         sending=_sending(config, engine) if engine else None,
     )
@@ -205,33 +225,68 @@ async def _preflight_and_send(
     config: RunConfig,
     client: Client,
     journal: Journal,
-    checked: Sequence[CheckedRow],
+    loaded: tuple[Sheet, Sequence[CheckedRow], Catalogue],
     facts: Facts,
     started: datetime,
     hooks: _Hooks,
 ) -> _Sent:
-    """Ask the free tools, plan within the budget, and send (unless a dry run)."""
+    """Ask the free tools, look names up, plan within the budget, and send (unless a dry run)."""
+    sheet, checked, names = loaded
     pacer = Pacer(config.rate)
     plan = make_plan(checked, facts, budget=None, now=started)
+    waiting = {number for number, decision in plan.decisions.items() if decision.lookup}
     try:
         # A resume with nothing left to send need not ask for the accounts.
-        found = await preflight(client, pacer, accounts=bool(plan.work))
+        found = await preflight(client, pacer, accounts=bool(plan.work or waiting))
     except (Halted, ApiConfigError) as halt:
         # Nothing was spent; the results still say what each row is waiting for.
-        return _Sent(plan=plan, halt=halt)
+        return _Sent(plan=plan, checked=checked, halt=halt)
     except asyncio.CancelledError:  # a signal, or the task cancelled: the same, said so
-        return _Sent(plan=plan, halt=hooks.stopper.caught())
+        return _Sent(plan=plan, checked=checked, halt=hooks.stopper.caught())
     budget = run_budget(found.quota, config.max_calls)
-    if plan.work:  # the accounts and the budget can only change rows that would be sent
+    lookups = Lookups(names)
+    if waiting and config.dry_run:
+        lookups = Lookups(names, types=tuple(names.missing(needed(checked, waiting))))
+    elif waiting:
+        try:
+            lookups = await look_up(
+                client,
+                pacer,
+                checked,
+                waiting,
+                names,
+                budget=budget,
+                quota=found.quota,
+                now=started,
+            )
+        except (Halted, ApiConfigError) as halt:
+            return _Sent(plan=plan, checked=checked, found=found, halt=halt)
+        except asyncio.CancelledError:
+            return _Sent(plan=plan, checked=checked, found=found, halt=hooks.stopper.caught())
+        if lookups.types:
+            write_cache(cache_path(config.journal), lookups.catalogue, base_url=config.base_url)
+            checked = _recheck(config, sheet, started, lookups)
+    if budget is not None:
+        budget -= lookups.spent
+    if plan.work or waiting:  # the accounts and the budget can only change rows to be sent
         plan = make_plan(
             checked, replace(facts, accounts=found.accounts), budget=budget, now=started
         )
+    plan = replace(plan, lookups=lookups.types, calls=plan.calls + len(lookups.types))
+    sent = _Sent(plan=plan, checked=checked, found=found, lookups=lookups)
     if hooks.on_plan is not None:
         hooks.on_plan(plan, found)
     if config.dry_run:
-        return _Sent(plan=plan, found=found)
-    engine = await _send(config, client, journal, pacer, plan, found.quota, hooks)
-    return _Sent(plan=plan, found=found, halt=engine.halt, engine=engine)
+        return sent
+    engine = await _send(config, client, journal, pacer, plan, sent.quota, hooks)
+    return replace(sent, halt=engine.halt, engine=engine)
+
+
+def _recheck(config: RunConfig, sheet: Sheet, now: datetime, lookups: Lookups) -> list[CheckedRow]:
+    """The rows read again with the names looked up."""
+    return check_sheet(
+        sheet, now=now, default_advertiser_id=config.advertiser_id, resolve=lookups.resolve
+    )
 
 
 async def _send(

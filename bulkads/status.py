@@ -15,20 +15,35 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from bulkads.cells import Resolve
+from bulkads.config import default_journal_path
 from bulkads.journal import Journal, utc_now
 from bulkads.plan import EARLIER_IDS, Facts, make_plan
 from bulkads.report import Report, RowResult, build_rows, summarize, text, validated_row
 from bulkads.results import write_results
 from bulkads.rules import CheckedRow, check_sheet
 from bulkads.sheet import Sheet, read_sheet
+from bulkads.targeting import Catalogue, cache_path, read_cache
 
 
 def load(
-    source: Path | Sheet, *, sheet_name: str | None, advertiser_id: str | None, now: datetime
+    source: Path | Sheet,
+    *,
+    sheet_name: str | None,
+    advertiser_id: str | None,
+    now: datetime,
+    resolve: Resolve | None = None,
 ) -> tuple[Sheet, list[CheckedRow]]:
-    """The sheet and every row checked against the rules."""
+    """The sheet and every row checked against the rules; `resolve` looks names up (§2a)."""
     sheet = source if isinstance(source, Sheet) else read_sheet(source, sheet_name=sheet_name)
-    return sheet, check_sheet(sheet, now=now, default_advertiser_id=advertiser_id)
+    checked = check_sheet(sheet, now=now, default_advertiser_id=advertiser_id, resolve=resolve)
+    return sheet, checked
+
+
+def cached_names(journal: Path, now: datetime, *, base_url: str | None = None) -> Catalogue:
+    """The targeting catalogue saved beside `journal` (from `base_url`, when given), the
+    parts younger than 30 days."""
+    return read_cache(cache_path(journal), base_url=base_url).fresh(now)
 
 
 def facts_from(sheet: Sheet, journal: Journal | None, *, retry_rejected: bool = False) -> Facts:
@@ -55,16 +70,40 @@ def validate(
     command: str = "bulkads validate",
     clock: Callable[[], datetime] = utc_now,
 ) -> Report:
-    """Read and check every row; write the results workbook (`valid` / `invalid`)."""
+    """Read and check every row; write the results workbook (`valid` / `invalid`).
+
+    Names that need search_tiktok_targeting are read from the catalogue a run saved beside
+    its journal; without one they are said in a note (validating sends nothing)."""
     started = clock()
-    sheet, checked = load(path, sheet_name=sheet_name, advertiser_id=advertiser_id, now=started)
+    names = cached_names(default_journal_path(results), started) if results else None
+    sheet, checked = load(
+        path,
+        sheet_name=sheet_name,
+        advertiser_id=advertiser_id,
+        now=started,
+        resolve=names.resolve if names else None,
+    )
     rows = tuple(validated_row(row) for row in checked)
     summary = summarize(rows, command=command, started=started, ended=clock())
     if results is not None:
         write_results(results, sheet, rows, summary)
-    return Report(
-        rows=rows, summary=summary, results_path=results, notes=sheet.warnings, sheet=sheet
-    )
+    notes = (*sheet.warnings, *_names_note(checked))
+    return Report(rows=rows, summary=summary, results_path=results, notes=notes, sheet=sheet)
+
+
+def _names_note(checked: list[CheckedRow]) -> list[str]:
+    """What `validate` could not check: names only a run can look up."""
+    names = {(name.targeting_type, str(name)) for row in checked if row.valid for name in row.names}
+    if not names:
+        return []
+    types = sorted({kind for kind, _ in names})
+    shown = ", ".join(repr(name) for _, name in sorted(names)[:8])
+    more = f" and {len(names) - 8} more" if len(names) > 8 else ""
+    return [
+        f"{len(names)} name(s) are looked up with search_tiktok_targeting when the sheet is run "
+        f"({len(types)} billable call(s): {', '.join(types)}): {shown}{more}; "
+        "`bulkads run --dry-run` shows the plan"
+    ]
 
 
 def sheet_status(
@@ -77,7 +116,14 @@ def sheet_status(
 ) -> tuple[RowResult, ...]:
     """Every row's status as the next run would start from it (accounts not checked)."""
     now = clock()
-    sheet, checked = load(sheet_path, sheet_name=sheet_name, advertiser_id=advertiser_id, now=now)
+    names = read_cache(cache_path(journal))  # of any age: as the last run read the names
+    sheet, checked = load(
+        sheet_path,
+        sheet_name=sheet_name,
+        advertiser_id=advertiser_id,
+        now=now,
+        resolve=names.resolve,
+    )
     readonly = Journal.open_readonly(journal)
     try:
         facts = facts_from(sheet, readonly)

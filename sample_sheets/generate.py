@@ -5,7 +5,10 @@ Usage::
     python sample_sheets/generate.py            # writes beside this file
     python sample_sheets/generate.py OUT_DIR
 
-small_launch.xlsx        one brand, all valid, no advertiser_id (the single-advertiser key);
+small_launch.xlsx        one brand, all valid, no advertiser_id (the single-advertiser key)
+marketer_launch.xlsx     the same brand written the way a marketer writes (headers such as
+                         Daily Budget, CTA, Locations; values such as Shop now, US, UK,
+                         18-24, Female, English, 12/31/2030, interests by name); all valid;
                          what `bulkads demo` runs
 agency_launch.xlsx       three advertisers of the agency key, IDs as text
 image_and_carousel.csv   image_urls, carousel_image_urls and carousel_image_ids rows
@@ -107,6 +110,57 @@ def small_launch() -> list[Row]:
          "budget_daily": 50, "ad_text": "Rebajas de primavera: 20% menos",
          "landing_page_url": f"{shop}/es/sale", "call_to_action": "SHOP_NOW", "languages": "es",
          "image_urls": image("spring", "sale-es")},
+    ]  # fmt: skip
+
+
+# --- marketer_launch.xlsx ----------------------------------------------------------
+
+MARKETER_HEADERS = ["Campaign", "Objective", "Daily Budget", "Lifetime Budget", "End Date",
+                    "Ad Text", "Brand", "Landing Page", "CTA", "Locations", "Age Groups",
+                    "Gender", "Language(s)", "OS", "Placement Type", "Placement(s)",
+                    "Interests", "Images", "Spark Post"]  # fmt: skip
+
+
+def marketer_launch() -> list[Row]:
+    """Words for values (CONTRACT §2a): what bulkads sends is in the results' sent_as."""
+    acme = {"Brand": "Acme Outfitters", "Objective": "Traffic"}
+    shop = "https://www.acme-outfitters.example.com"
+    return [
+        {**acme, "Campaign": "Spring Denim - US & UK", "Daily Budget": "$50.00",
+         "Ad Text": "New spring denim, made to move", "Landing Page": f"{shop}/denim",
+         "CTA": "Shop now", "Locations": "US, UK", "Age Groups": "18-24, 25–34",
+         "Gender": "All", "Language(s)": "English", "Images": image("spring", "denim-01")},
+        {**acme, "Campaign": "Summer Dresses - US", "Lifetime Budget": "1,500",
+         "End Date": "12/31/2030", "Ad Text": "Light dresses for warm days",
+         "Landing Page": f"{shop}/dresses", "CTA": "Learn more", "Locations": "United States",
+         "Age Groups": "18+", "Gender": "Female",
+         "Interests": "Apparel & Accessories; Beauty & Personal Care",
+         "Images": image("spring", "dress-01")},
+        {**acme, "Campaign": "Gamer Hoodies - Canada", "Daily Budget": 60,
+         "Ad Text": "Hoodies for the long sessions", "Landing Page": f"{shop}/hoodies",
+         "CTA": "Shop now", "Locations": "Canada, Ontario", "Language(s)": "English, French",
+         "OS": "iOS, Android", "Placement Type": "Manual", "Placement(s)": "TikTok",
+         "Interests": "Gaming", "Images": image("fall", "hoodie-01")},
+        {**acme, "Campaign": "Coffee Run Tees - Texas & California", "Daily Budget": 55,
+         "Ad Text": "Tees for the morning coffee run", "Landing Page": f"{shop}/tees",
+         "CTA": "Order now", "Locations": "Texas, California", "Age Groups": "25-44",
+         "Interests": "Coffee & Tea", "Images": image("spring", "tee-01")},
+        {**acme, "Campaign": "Winterjacken - Deutschland", "Daily Budget": "75 EUR",
+         "Ad Text": "Warme Jacken für kalte Tage", "Landing Page": f"{shop}/de/jacken",
+         "CTA": "Shop now", "Locations": "Germany, Munich", "Language(s)": "German",
+         "Images": image("fall", "jacket-de")},
+        {**acme, "Campaign": "Lookbook Boost - Men 55+", "Objective": "Video views",
+         "Daily Budget": 80, "Ad Text": "Our spring lookbook, styled by you",
+         "Landing Page": f"{shop}/lookbook", "CTA": "Watch now", "Gender": "Men",
+         "Age Groups": "55+", "Placement Type": "Automatic",
+         "Spark Post": "7350000000000000101"},
+        {**acme, "Campaign": "Rain Jackets - Manchester", "Daily Budget": 60,
+         "Ad Text": "Stay dry in style this spring", "Landing Page": f"{shop}/uk/rain",
+         "CTA": "Shop now", "Locations": "Manchester", "Images": image("spring", "rain-jacket")},
+        {**acme, "Campaign": "Swimwear - Sydney", "Objective": "Lead generation",
+         "Lifetime Budget": "$2,000", "End Date": "2030-06-30", "Ad Text": "Get first dibs on swim",
+         "Landing Page": f"{shop}/au/swim", "CTA": "Sign up", "Locations": "Sydney",
+         "Age Groups": "18-24", "Images": image("summer", "swim-01")},
     ]  # fmt: skip
 
 
@@ -333,6 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     folder = Path(args[0]) if args else Path(__file__).resolve().parent
     folder.mkdir(parents=True, exist_ok=True)
     write_xlsx(folder / "small_launch.xlsx", SMALL_HEADERS, small_launch())
+    write_xlsx(folder / "marketer_launch.xlsx", MARKETER_HEADERS, marketer_launch())
     write_xlsx(folder / "agency_launch.xlsx", AGENCY_HEADERS, agency_launch())
     write_csv(folder / "image_and_carousel.csv", CAROUSEL_HEADERS, image_and_carousel())
     write_xlsx(folder / "common_mistakes.xlsx", MISTAKE_HEADERS, common_mistakes())

@@ -19,7 +19,8 @@ from bulkads.sandbox import AGENCY_KEY, SOLO_KEY, Sandbox
 from bulkads.sheet import Sheet, read_sheet
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_sheets"
-VALID = ("small_launch.xlsx", "agency_launch.xlsx", "image_and_carousel.csv")
+VALID = ("small_launch.xlsx", "marketer_launch.xlsx", "agency_launch.xlsx",
+         "image_and_carousel.csv")  # fmt: skip
 ALL = (*VALID, "common_mistakes.xlsx")
 NOW = datetime(2026, 6, 1, 12, 0)
 CREATIVES = ("image_urls", "existing_image_ids", "tiktok_item_id", "carousel_image_urls",
@@ -198,8 +199,8 @@ def test_sample_sheets_match_their_generator(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("small_launch.xlsx", SOLO_KEY), ("agency_launch.xlsx", AGENCY_KEY),
-     ("image_and_carousel.csv", SOLO_KEY)],
+    [("small_launch.xlsx", SOLO_KEY), ("marketer_launch.xlsx", SOLO_KEY),
+     ("agency_launch.xlsx", AGENCY_KEY), ("image_and_carousel.csv", SOLO_KEY)],
 )  # fmt: skip
 def test_valid_sample_sheets_are_created_in_the_sandbox(
     tmp_path: Path, sandbox: tuple[Sandbox, str], name: str, key: str
@@ -211,7 +212,18 @@ def test_valid_sample_sheets_are_created_in_the_sandbox(
     assert report.exit_code == 0
 
 
-def test_the_demo_runs_the_small_launch_sheet() -> None:
-    demo_copy = Path(__file__).resolve().parent.parent / "bulkads" / "data" / "small_launch.xlsx"
-    assert demo_copy.is_file(), "copy sample_sheets/small_launch.xlsx to bulkads/data/"
-    assert demo_copy.read_bytes() == (SAMPLES / "small_launch.xlsx").read_bytes()
+def test_the_demo_runs_the_marketer_launch_sheet() -> None:
+    name = "marketer_launch.xlsx"
+    demo_copy = Path(__file__).resolve().parent.parent / "bulkads" / "data" / name
+    assert demo_copy.is_file(), f"copy sample_sheets/{name} to bulkads/data/"
+    assert demo_copy.read_bytes() == (SAMPLES / name).read_bytes()
+
+
+def test_the_marketer_sheet_is_written_in_words_and_sent_as_values() -> None:
+    sheet, rows = checked("marketer_launch.xlsx")
+    assert [c.header for c in sheet.columns if c.header == c.name] == []  # no argument names
+    words = {str(row.cells[c.index]) for c in sheet.columns for row in sheet.rows}
+    assert {"Shop now", "US, UK", "18-24, 25–34", "Female", "English", "12/31/2030",
+            "Gaming"} <= words  # fmt: skip
+    assert all(row.sent_as or row.names for row in rows)
+    assert {name for row in rows for name in row.names} >= {"Gaming", "Ontario"}

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bulkads.sandbox import campaign, creative, free
+from bulkads.sandbox import campaign, creative, free, targeting
 from bulkads.sandbox.answers import Output
 from bulkads.sandbox.toolkit import Context
 
@@ -36,4 +36,5 @@ TOOLS: dict[str, Tool] = {
     "upload_tiktok_images": Tool(True, creative.upload_tiktok_images),
     "create_tiktok_carousel_card": Tool(True, creative.create_tiktok_carousel_card),
     "discover_tiktok_assets": Tool(True, creative.discover_tiktok_assets),
+    "search_tiktok_targeting": Tool(True, targeting.search_tiktok_targeting),
 }
