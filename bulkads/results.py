@@ -83,6 +83,10 @@ RESULT_NOTES: dict[str, str] = {
     "prepared_asset_bundle_id": "The bundle prepared from image_urls (lives 60 minutes).",
     "prepared_image_ids": "The image IDs uploaded from carousel_image_urls.",
     "prepared_card_id": "The carousel card built for the row.",
+    "sent_as": (
+        "What the row's words were sent as (e.g. Locations US, UK → target_locations: "
+        "6252001, 2635167); empty when the sheet held the API's own values."
+    ),
 }
 
 

@@ -21,7 +21,15 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from bulkads import dates
-from bulkads.arguments import ARGUMENTS, CREATE, CREATIVE_COLUMNS, Argument, Kind, word_key
+from bulkads.arguments import (
+    ARGUMENTS,
+    CREATE,
+    CREATIVE_COLUMNS,
+    TARGETING,
+    Argument,
+    Kind,
+    word_key,
+)
 from bulkads.cells import (
     CellError,
     Resolve,
@@ -53,8 +61,13 @@ def _readers(*, plain: bool = False, resolve: Resolve | None = None) -> _Readers
 
 _READERS = _readers()  # the sheet's words (§2a)
 _PLAIN_READERS = _readers(plain=True)  # the API's own values, as the API reads them
-# Kinds whose words are shown in the results as the values sent (`US` → 6252001).
-_SHOWN_KINDS = frozenset({Kind.ENUM, Kind.ENUMS, Kind.IDS, Kind.LANGUAGES, Kind.DATETIME})
+# Columns whose words are shown in the results as the values sent (`US` → 6252001).
+_SHOWN = frozenset(
+    argument.name
+    for argument in ARGUMENTS
+    if argument.kind in (Kind.ENUM, Kind.ENUMS, Kind.LANGUAGES, Kind.DATETIME)
+    or argument.name in TARGETING
+)
 
 
 @dataclass(frozen=True)
@@ -247,7 +260,7 @@ def _example(argument: Argument, now: datetime) -> str:
 
 def _shown(argument: Argument, raw: object, parsed: object) -> str:
     """`target_locations: 6252001, 2635167` when the cell's words were read as other values."""
-    if argument.kind not in _SHOWN_KINDS:
+    if argument.name not in _SHOWN:
         return ""
     sent = ", ".join(parsed) if isinstance(parsed, list) else str(parsed)
     written = str(raw) if not isinstance(raw, list) else ", ".join(map(str, raw))
