@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,8 +16,10 @@ from test_rules import NOW, VALID, check, errors
 
 from bulkads.arguments import ALIASES, ARGUMENTS, BY_NAME, Kind, argument_for
 from bulkads.cells import CellError, parse_cell
+from bulkads.results import ERROR_FILL
 from bulkads.rules import check_arguments, check_sheet
 from bulkads.sheet import read_sheet
+from bulkads.status import validate
 from bulkads.words import COUNTRIES, US_STATES, age_groups, word_forms
 
 ENUM_ARGUMENTS = [a for a in ARGUMENTS if a.kind in (Kind.ENUM, Kind.ENUMS)]
@@ -344,3 +347,23 @@ def test_the_api_itself_reads_only_its_own_values() -> None:
     raw = {**VALID, "call_to_action": "Shop now", "target_locations": "US"}
     issues = check_arguments(raw, now=NOW, plain=True)[1]
     assert [i.column for i in issues] == ["call_to_action", "target_locations"]
+
+
+def test_a_row_without_a_creative_is_marked_on_the_creative_columns_of_the_results(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "launch.csv"
+    rows = [["Campaign Name", "Ad Text", "Brand", "Landing Page", "Images", "Spark Post", "CTA"],
+            ["Spring", "Hi", "Acme", "https://a.example.com", "", "", "Shop now"]]  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    results = tmp_path / "launch.results.xlsx"
+    validate(path, results=results)
+    sheet = openpyxl.load_workbook(results)["Results"]
+    header = [cell.value for cell in sheet[1]]
+    marked = {
+        header[cell.column - 1]
+        for cell in sheet[2]
+        if cell.fill.fgColor.rgb == "FF" + ERROR_FILL[1:] and cell.comment is not None
+    }
+    assert marked == {"Images", "Spark Post"}
