@@ -215,6 +215,9 @@ def _outcome(config: RunConfig, report: Report | None, stopped: bool) -> dict[st
     halt = str(report.halt) if report is not None and report.halt else None
     rows = report.rows if report is not None else sheet_status(config.sheet, journal=config.journal)
     if stopped:
-        halt = "stopped from the page: nothing more was sent; launch again to resume"
+        halt = (
+            "stopped from the page: nothing more is sent; launch again to resume (calls that "
+            "were on their way are resent with their keys: nothing is created twice)"
+        )
     summary = report.summary if report is not None else None
     return outcome_view(rows, names, halt=halt, summary=summary)
