@@ -158,3 +158,17 @@ async def test_every_response_forbids_framing_foreign_scripts_and_sniffing(tmp_p
         assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Cache-Control"] == "no-store"
+
+
+async def test_a_refused_key_is_said_on_the_page_without_the_key(tmp_path: Path) -> None:
+    (tmp_path / "launch.xlsx").write_bytes((SAMPLES / "small_launch.xlsx").read_bytes())
+    wrong = "sk_live_wrong_but_secret_42"
+    with served(QUICK) as (live, live_url):
+        settings = ui_settings(tmp_path, live_url=live_url, api_key=Secret(wrong))
+        async with client_for(settings) as client:
+            await client.sign_in()
+            sheet = {"sheet": "launch.xlsx", "target": "live"}
+            status, body = await client.request("POST", "/api/plan", json=sheet)
+        spent = live.calls(tool="create_tiktok_campaign")
+    assert status == 400 and b"refused" in body.lower()
+    assert wrong.encode() not in body and spent == []
