@@ -6,6 +6,7 @@ Every user mistake ends in one line on stderr and an exit code (§1), never a tr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import os
 import shlex
@@ -477,5 +478,8 @@ def _command_line() -> str:
 
 def _finish(report: Report, *, as_json: bool, title: str) -> None:
     console = _console()
-    print_report(report, console=console, err=_console(stderr=True), as_json=as_json, title=title)
+    with contextlib.suppress(OSError):  # the terminal is gone: the results hold the record
+        print_report(
+            report, console=console, err=_console(stderr=True), as_json=as_json, title=title
+        )
     sys.exit(report.exit_code)

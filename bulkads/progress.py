@@ -11,6 +11,7 @@ ETA and the quota left; `NO_COLOR` is honoured by rich's Console.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -158,5 +159,10 @@ def progress_for(
         TimeRemainingColumn(),
         TextColumn("{task.fields[quota]}"),
     )
-    with Progress(*columns, console=console, transient=False) as progress:
+    progress = Progress(*columns, console=console, transient=False)
+    progress.start()
+    try:
         yield BarListener(progress, total, rate)
+    finally:
+        with contextlib.suppress(OSError):  # the terminal is gone (closed): the run goes on
+            progress.stop()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import signal
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -112,6 +113,8 @@ class Stopper:
             self.reason = self.reason or Interrupted(CANCELLED)
 
     def _on_signal(self, number: signal.Signals) -> None:
+        if number == signal.SIGHUP:
+            _leave_the_terminal()
         engine, sending = self._engine, self._sending
         if self.reason is None:
             self.reason = Interrupted(REASONS[number])
@@ -123,5 +126,20 @@ class Stopper:
         if number == signal.SIGINT and not engine.stopped:
             engine.stop(self.reason)  # let the calls in flight finish
             return
-        engine.stop(self.reason, abandon=True)
-        sending.cancel()
+        try:
+            engine.stop(self.reason, abandon=True)
+        finally:
+            sending.cancel()
+
+
+def _leave_the_terminal() -> None:
+    """After a hangup the terminal is gone and writing to it fails (EIO): what was bound
+    for it goes nowhere, so that the run still writes its results and exits 3."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            with contextlib.suppress(OSError):
+                if os.isatty(fd):
+                    os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)

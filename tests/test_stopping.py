@@ -5,7 +5,11 @@ same way, writes the results, then lets the cancellation through."""
 from __future__ import annotations
 
 import asyncio
+import os
+import pty
 import signal
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +19,7 @@ import pytest
 from runs import QUICK, campaign_row, config_for, served, start_bulkads, write_csv
 
 from bulkads.runner import run_async
-from bulkads.sandbox import Sandbox
+from bulkads.sandbox import SOLO_KEY, Sandbox
 from bulkads.status import last_run
 
 CREATE = "create_tiktok_campaign"
@@ -118,3 +122,40 @@ async def test_a_run_cancelled_before_it_sends_writes_results_and_sends_nothing(
             await task
         assert not sandbox.calls(tool=CREATE)
     assert set(statuses(config.results)) == {"pending"}
+
+
+def test_a_closed_terminal_still_gets_its_results_written_and_exit_3(tmp_path: Path) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(ROWS)])
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ADSPIRER_")}
+    env |= {"ADSPIRER_API_KEY": SOLO_KEY, "PYTHONPATH": str(Path(__file__).parents[1])}
+    with served(replace(QUICK, latency=(1.0, 1.0))) as (sandbox, url):
+        terminal, side = pty.openpty()  # a terminal window: the progress bar draws in it
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bulkads",
+                "run",
+                "launch.csv",
+                "--base-url",
+                url,
+                "--rate",
+                "50",
+                "--concurrency",
+                "3",
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdin=side,
+            stdout=side,
+            stderr=side,
+            start_new_session=True,
+        )
+        os.close(side)
+        wait_for_creates(sandbox, 3)
+        os.close(terminal)  # the window is closed: writing to it fails from now on
+        process.send_signal(signal.SIGHUP)
+        code = process.wait(timeout=30)
+    assert code == 3
+    assert "pending" in statuses(tmp_path / "launch.results.xlsx")
+    assert "stopped by SIGHUP" in last_run(tmp_path / "launch.results.journal.sqlite")
