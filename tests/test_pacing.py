@@ -103,3 +103,28 @@ def test_a_fractional_rate_never_rounds_up() -> None:
     pacer = Pacer(2.5, clock=time.clock, sleep=time.sleep)
     sent = time.run(send_all(pacer, time, 30, 4, [0.0]))
     assert most_in_window(sent, 1.0) <= 2
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rate=st.floats(min_value=1, max_value=40),
+    commits=st.lists(st.floats(min_value=0, max_value=0.3), min_size=1, max_size=10),
+)
+def test_work_done_in_a_turn_never_bunches_the_sends(rate: float, commits: list[float]) -> None:
+    """A commit of variable time inside the turn (the journal's "sent"), then the send."""
+    time = VirtualTime()
+    pacer = Pacer(rate, clock=time.clock, sleep=time.sleep)
+    sent: list[float] = []
+    turns = iter(range(60))
+
+    async def worker() -> None:
+        for turn in turns:
+            async with pacer.turn():
+                time.now += commits[turn % len(commits)]  # the event loop is blocked meanwhile
+            sent.append(time.clock())
+
+    async def all_workers() -> None:
+        await asyncio.gather(*(worker() for _ in range(6)))
+
+    time.run(all_workers())
+    assert most_in_window(sorted(sent), max(1.0, 1 / rate)) <= max(1, math.floor(rate))
