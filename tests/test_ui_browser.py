@@ -23,10 +23,10 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from runs import QUICK, campaign_row, served, write_csv
 from ui_fixtures import ARTIFACTS, CHROMIUM_ARGS, ROOT, SAMPLES, chromium, ui_served
 
-import bulkads
 from bulkads.config import Secret
 from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig
 from bulkads.sheet import read_sheet
+from bulkads.status import validate
 from bulkads.ui.app import UiSettings
 
 if chromium() is None and not os.environ.get("CI"):
@@ -98,7 +98,7 @@ def test_dropping_common_mistakes_shows_each_bad_cell_with_its_rule(
     page: Page, tmp_path: Path
 ) -> None:
     sheet = SAMPLES / "common_mistakes.xlsx"
-    report = bulkads.validate(sheet, results=None)
+    report = validate(sheet, results=None)  # writes nothing
     names = {c.name for c in read_sheet(sheet).columns}
     expected = {
         (row.number, issue.column, issue.message)
@@ -270,3 +270,27 @@ def bulkads_run(sheet: Path, base_url: str, *options: str) -> subprocess.Complet
     return subprocess.run(
         [*command, *options], cwd=sheet.parent, env=env, capture_output=True, text=True
     )
+
+
+def test_a_marketers_words_show_what_they_are_sent_as_and_rehearse_cleanly(
+    page: Page, tmp_path: Path
+) -> None:
+    sheet = SAMPLES / "marketer_launch.xlsx"
+    report = validate(sheet, results=None)
+    ui = settings(tmp_path)
+    with ui_served(ui) as url:
+        page.goto(url)
+        drop(page, sheet)
+        page.wait_for_selector("#check-view:not([hidden])")
+        sent_as = page.eval_on_selector_all(
+            "#rows td.message .sent-as", "spans => spans.map(s => s.textContent)"
+        )
+        shot(page, "10-words")
+        page.click("#plan-button")
+        page.click("#launch-button")
+        page.wait_for_selector("#watch-state[data-state=finished]")
+        counts = page.inner_text("#r-counts")
+    expected = [f"sent as: {row.sent_as}" for row in report.rows if row.sent_as]
+    assert expected and sent_as == expected
+    assert counts == f"{len(report.rows)} created"
+    assert len(ui.sandbox.created("campaign")) == len(report.rows)

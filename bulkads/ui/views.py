@@ -79,6 +79,7 @@ def _row(result: RowResult, cells: SheetRow | None, positions: dict[str, int]) -
         "number": result.number,
         "status": result.status,
         "message": result.message,
+        "sent_as": result.sent_as,  # what the sheet's words are sent as (§2a)
         "cells": [display(value) for value in (cells.cells if cells else ())],
         "notes": {str(position): note for position, note in notes.items()},
     }

@@ -198,7 +198,9 @@ function renderRows(view) {
     tr.dataset.problem = String(row.status !== "valid" || Object.keys(row.notes).length > 0);
     tr.appendChild(el("td", row.number, "num"));
     tr.appendChild(el("td", row.status, `status ${row.status}`));
-    tr.appendChild(el("td", row.message, "message"));
+    const message = el("td", row.message, "message");
+    if (row.sent_as) message.appendChild(el("span", `sent as: ${row.sent_as}`, "sent-as"));
+    tr.appendChild(message);
     row.cells.forEach((value, index) => {
       const td = el("td", value.length > LONG ? value.slice(0, LONG) : value);
       if (value.length > LONG) {
