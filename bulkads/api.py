@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from bulkads import runner, status
 from bulkads.config import RunConfig, Secret
 from bulkads.errors import OptionError, UsageError
-from bulkads.options import PathLike, as_path, build_config, checked_options
+from bulkads.options import (
+    PathLike,
+    build_config,
+    check_worksheet,
+    checked_options,
+    results_for,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,14 +95,10 @@ def validate(
 ) -> Report:
     """Check every row and send nothing. A path's results go beside it (`results=` to move
     them); a DataFrame's only where `results=` says. Options: `sheet`, `advertiser_id`."""
-    from bulkads.destinations import results_destination
-
     sheet = _sheet(source)
     chosen = checked_options(options, _VALIDATE_OPTIONS, where="validate")
-    results_path = as_path("results", results)
-    if isinstance(sheet, Path) or results_path is not None:
-        path = sheet if isinstance(sheet, Path) else None
-        results_path = results_destination(path, results_path, force=force is True)
+    check_worksheet(sheet, chosen)
+    results_path = results_for(sheet, results, force=force)
     return status.validate(
         sheet, results=results_path, command="bulkads.validate (Python)", **chosen
     )

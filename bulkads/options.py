@@ -66,17 +66,10 @@ def build_config(
     bulkads did not write (the sheet above all) unless `force`.
     """
     from bulkads.client import check_base_url  # aiohttp: not needed to build `--help`
-    from bulkads.destinations import results_destination
 
     chosen = checked_options(options, option_names(), where="run")
-    if not isinstance(force, bool):
-        raise OptionError(f"force must be True or False, not {force!r}")
-    if not isinstance(sheet, Path) and chosen.get("sheet_name") is not None:
-        raise UsageError("a DataFrame is one sheet: drop sheet_name")
-    results_path = as_path("results", results)
-    if isinstance(sheet, Path) or results_path is not None:
-        path = sheet if isinstance(sheet, Path) else None
-        results_path = results_destination(path, results_path, force=force)
+    check_worksheet(sheet, chosen)
+    results_path = results_for(sheet, results, force=force)
     journal_path = as_path("journal", journal)
     if journal_path is None:
         if results_path is None or not isinstance(sheet, Path):
@@ -93,6 +86,25 @@ def build_config(
         base_url=check_base_url(base_url or env.get(BASE_URL_ENV) or DEFAULT_BASE_URL),
         **chosen,
     )
+
+
+def results_for(sheet: Path | Sheet, results: PathLike | None, *, force: bool) -> Path | None:
+    """Where the results go: `results`, else beside a sheet file (a DataFrame's: nowhere);
+    never onto a file bulkads did not write (the sheet above all) unless `force`."""
+    from bulkads.destinations import results_destination
+
+    if not isinstance(force, bool):
+        raise OptionError(f"force must be True or False, not {force!r}")
+    path = as_path("results", results)
+    if path is None and not isinstance(sheet, Path):
+        return None
+    return results_destination(sheet if isinstance(sheet, Path) else None, path, force=force)
+
+
+def check_worksheet(sheet: Path | Sheet, chosen: Mapping[str, object]) -> None:
+    """A worksheet name goes with a workbook, not with a DataFrame."""
+    if not isinstance(sheet, Path) and chosen.get("sheet_name") is not None:
+        raise UsageError("a DataFrame is one sheet: drop sheet_name")
 
 
 def api_key_from(value: Secret | str | None, env: Mapping[str, str], *, hint: str) -> Secret:

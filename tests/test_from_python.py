@@ -152,6 +152,8 @@ def test_to_pandas_can_be_filtered_for_the_rows_to_fix(tmp_path: Path) -> None:
 def test_a_dataframe_run_needs_a_journal() -> None:
     with pytest.raises(UsageError, match=r"needs journal=PATH"):
         bulkads.run(launch_frame(1), api_key=SOLO_KEY, base_url="http://127.0.0.1:9")
+    with pytest.raises(UsageError, match=r"a DataFrame is one sheet: drop sheet_name"):
+        bulkads.validate(launch_frame(1), sheet="Launch")
 
 
 def test_a_dataframe_writes_results_where_asked(tmp_path: Path) -> None:
