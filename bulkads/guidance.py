@@ -19,7 +19,8 @@ from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from bulkads.arguments import CREATIVE_COLUMNS, Argument, Kind
+from bulkads.arguments import ALIASES, CREATIVE_COLUMNS, TARGETING, Argument, Kind
+from bulkads.words import word_forms
 
 LAST_ROW = 1_048_575  # Excel's last row (0-based): a dropdown covers the whole column
 LISTS_SHEET = "Lists"  # only when a choice list is too long to inline
@@ -49,13 +50,24 @@ def describe(argument: Argument) -> str:
     if kind is Kind.MONEY:
         return "A number, at least 1 (a currency sign is tolerated)."
     if kind is Kind.DATETIME:
-        return "A date/time cell or text YYYY-MM-DD HH:MM[:SS], in the future."
+        return (
+            "A date/time cell or text YYYY-MM-DD HH:MM[:SS], in the future; "
+            "a date alone means the end of that day."
+        )
     if kind is Kind.URL:
         return "An absolute https:// URL."
     if kind is Kind.URLS:
         return f"https:// URLs, separated by commas{_item_range(argument)}."
     if kind is Kind.LANGUAGES:
-        return "Two-letter language codes, separated by commas."
+        return "Language names or two-letter codes (English, es), separated by commas."
+    if TARGETING.get(argument.name) == "regions":
+        return (
+            "Countries by name or code (United States, UK), US states (California), or "
+            "TikTok location IDs; provinces and cities by name are looked up (one API call). "
+            "Separated by commas."
+        )
+    if TARGETING.get(argument.name):
+        return "Names (looked up, one API call) or IDs, separated by commas."
     digits = " (digits)" if argument.digits_only else ""
     if kind is Kind.ID:
         return f"An ID{digits}; keep the cell as text."
@@ -75,9 +87,23 @@ def header_note(argument: Argument) -> str:
     """The note on a header cell: name, required marker, help, allowed values."""
     title = f"{argument.name} (required)" if argument.required else argument.name
     lines = [title, argument.help, describe(argument)]
+    if argument.choices:
+        lines.append(words_line(argument))
+    if ALIASES.get(argument.name):
+        lines.append(f"Headers read as this column too: {', '.join(ALIASES[argument.name])}.")
     if argument.name in CREATIVE_COLUMNS:
         lines.append(CREATIVE_RULE)
     return "\n".join(lines)
+
+
+def words_line(argument: Argument) -> str:
+    """'Words read too: Shop now, Learn more, ...' for a column with choices ('' without)."""
+    return f"Words read too: {', '.join(_words(argument))}." if argument.choices else ""
+
+
+def _words(argument: Argument) -> list[str]:
+    """The plainest word of each choice (`Shop now`, `Female`, `18-24`)."""
+    return [forms[0] for forms in word_forms(argument).values() if forms]
 
 
 def note_options(note: str) -> dict[str, object]:
@@ -125,11 +151,11 @@ class Guide:
             if several
             else "Pick one from the list.",
             "error_title": argument.name[:32],
-            "error_message": (f"Allowed: {', '.join(choices)}.")[:255],
+            "error_message": _not_listed(argument, choices),
+            # Words (`Shop now`) and several values (`18-24, 25-34`) are read too: the
+            # program says so and lets the cell be, never refuses it.
+            "error_type": "information" if several else "warning",
         }
-        if several:
-            # A cell may hold several values ("AGE_18_24,AGE_25_34"): inform, never refuse.
-            options["error_type"] = "information"
         return options
 
     def _source(self, name: str, choices: Sequence[str]) -> list[str] | str:
@@ -156,6 +182,12 @@ def wrapped_lines(text: str, width: float) -> int:
         len(textwrap.wrap(line, usable, break_on_hyphens=False)) if len(line) > usable else 1
         for line in text.split("\n")
     )
+
+
+def _not_listed(argument: Argument, choices: Sequence[str]) -> str:
+    words = f" Words are read too ({', '.join(_words(argument)[:3])})." if argument.choices else ""
+    text = f"Not in the list.{words} Allowed: {', '.join(choices)}."
+    return text if len(text) <= 255 else text[:254] + "…"
 
 
 def print_wide(worksheet: Any) -> None:

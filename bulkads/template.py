@@ -33,6 +33,7 @@ from bulkads.guidance import (
     describe,
     number_format,
     print_wide,
+    words_line,
     wrapped_lines,
 )
 
@@ -60,7 +61,8 @@ FORMAT_NOTES: tuple[tuple[str, str], ...] = (
     (
         "Header",
         "Row 1 names the columns; case, spaces, _ and - are ignored "
-        "(Campaign Name = campaign_name). Unknown columns are copied to the results.",
+        "(Campaign Name = campaign_name), and the names people write are read too "
+        "(Daily Budget, CTA, Locations). Unknown columns are copied to the results.",
     ),
     ("Rows", "One campaign per row. Blank rows are skipped. Campaigns are created paused."),
     ("Empty cell", "The argument is left out: TikTok's default applies."),
@@ -70,14 +72,28 @@ FORMAT_NOTES: tuple[tuple[str, str], ...] = (
         'or a JSON array such as ["en", "es"].',
     ),
     ("Booleans", "true/false, yes/no or 1/0."),
-    ("Dates", "schedule_end_time: a date/time cell or text YYYY-MM-DD HH:MM[:SS], in the future."),
+    (
+        "Dates",
+        "schedule_end_time: a date/time cell or text YYYY-MM-DD HH:MM[:SS], in the future; "
+        "a date alone means the end of that day.",
+    ),
     ("Money", "A number of at least 1 in the account's currency; a currency sign is tolerated."),
     (
         "IDs",
         "Keep ID columns formatted as text: a long ID typed as a number loses digits "
         "and the row is refused.",
     ),
-    ("Choices", "Case-insensitive; sent upper-case."),
+    (
+        "Choices",
+        "Pick from the dropdown, or write the words (Shop now, Female, 18-24, 55+); "
+        "case-insensitive, sent as the API's values.",
+    ),
+    (
+        "Places, languages",
+        "Countries by name or code (United States, UK), US states, languages by name "
+        "(English); interest categories, provinces and cities by name are looked up "
+        "with one API call per kind, cached for 30 days.",
+    ),
     ("Creative", CREATIVE_RULE),
     (
         "Example row",
@@ -235,7 +251,7 @@ def _write_readme(workbook: Any, sheet: Any) -> None:
             argument.name,
             "yes" if argument.required else "",
             argument.kind.value,
-            describe(argument),
+            f"{describe(argument)}\n{words_line(argument)}".strip(),
             argument.help,
         )
         # Neither Excel nor LibreOffice is relied on to grow a wrapped row: the height is set.

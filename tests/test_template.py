@@ -15,7 +15,7 @@ from workbooks import dropdowns
 
 from bulkads.arguments import ARGUMENTS, CREATIVE_COLUMNS, Kind
 from bulkads.errors import UsageError
-from bulkads.guidance import header_note
+from bulkads.guidance import header_note, words_line
 from bulkads.rules import EXAMPLE_ROW_MESSAGE, check_arguments, check_sheet
 from bulkads.sheet import read_sheet
 from bulkads.template import (
@@ -141,10 +141,30 @@ def test_every_enum_and_boolean_column_has_a_dropdown_with_its_choices(
         assert str(validation.sqref) == f"{col}2:{col}1048576"
 
 
-def test_a_single_choice_dropdown_refuses_other_values(campaigns: Worksheet) -> None:
-    validation = dropdowns(campaigns)["objective"]
+def test_a_single_choice_dropdown_warns_but_lets_a_word_through(campaigns: Worksheet) -> None:
+    validation = dropdowns(campaigns)["call_to_action"]
     assert validation.showErrorMessage
-    assert validation.errorStyle in (None, "stop")
+    assert validation.errorStyle == "warning"  # the user may keep "Shop now"
+    assert "Words are read too (Learn more, Shop now" in validation.error
+
+
+def test_every_word_a_note_shows_is_read_as_its_value() -> None:
+    for argument in ARGUMENTS:
+        if not argument.choices:
+            continue
+        line = next(line for line in header_note(argument).split("\n") if line.startswith("Words"))
+        shown = line.removeprefix("Words read too: ").removesuffix(".").split(", ")
+        assert len(shown) == len(argument.choices), argument.name
+        for word, choice in zip(shown, argument.choices, strict=True):
+            parsed = check_arguments({argument.name: word}, now=NOW)[0][argument.name]
+            assert parsed in (choice, [choice]), (argument.name, word, parsed)
+
+
+def test_header_notes_name_the_headers_people_write(campaigns: Worksheet) -> None:
+    note = campaigns.cell(1, NAMES.index("budget_daily") + 1).comment.text  # type: ignore[union-attr]
+    assert "Daily Budget" in note
+    note = campaigns.cell(1, NAMES.index("target_locations") + 1).comment.text  # type: ignore[union-attr]
+    assert "Locations" in note and "United States" in note
 
 
 def test_list_valued_dropdowns_let_several_values_be_typed(campaigns: Worksheet) -> None:
@@ -233,6 +253,7 @@ def test_readme_sheet_explains_every_column(template_path: Path) -> None:
         assert kind == argument.kind.value
         assert help_text == argument.help
         assert all(choice in allowed for choice in argument.choices)
+        assert (words_line(argument) in allowed) if argument.choices else True
     notes = " ".join(str(cell.value) for row in readme.iter_rows() for cell in row if cell.value)
     for topic in ("Lists", "Booleans", "Dates", "YYYY-MM-DD HH:MM", "yes/no", "semicolons"):
         assert topic in notes
