@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from workbooks import dropdowns
 
-from bulkads.arguments import ARGUMENTS, CREATIVE_COLUMNS, Kind
+from bulkads.arguments import ARGUMENTS, CREATIVE_COLUMNS, Argument, Kind
 from bulkads.errors import UsageError
 from bulkads.guidance import header_note, words_line
 from bulkads.rules import EXAMPLE_ROW_MESSAGE, check_arguments, check_sheet
@@ -69,11 +69,11 @@ def test_required_columns_come_first_and_the_creative_group_last(campaigns: Work
 def test_header_colours_mark_required_creative_and_optional_columns(
     campaigns: Worksheet,
 ) -> None:
-    def fill(argument: object) -> str:
-        name = argument.name  # type: ignore[attr-defined]
-        if argument.required:  # type: ignore[attr-defined]
+    def fill(argument: Argument) -> str:
+        if argument.required:
             return REQUIRED_FILL
-        return CREATIVE_FILL if name in {*CREATIVE_COLUMNS, "card_type"} else OPTIONAL_FILL
+        creative = {*CREATIVE_COLUMNS, "card_type"}
+        return CREATIVE_FILL if argument.name in creative else OPTIONAL_FILL
 
     for col, argument in enumerate(TEMPLATE_COLUMNS, start=1):
         cell = campaigns.cell(1, col)
@@ -161,9 +161,9 @@ def test_every_word_a_note_shows_is_read_as_its_value() -> None:
 
 
 def test_header_notes_name_the_headers_people_write(campaigns: Worksheet) -> None:
-    note = campaigns.cell(1, NAMES.index("budget_daily") + 1).comment.text  # type: ignore[union-attr]
+    note = campaigns.cell(1, NAMES.index("budget_daily") + 1).comment.text
     assert "Daily Budget" in note
-    note = campaigns.cell(1, NAMES.index("target_locations") + 1).comment.text  # type: ignore[union-attr]
+    note = campaigns.cell(1, NAMES.index("target_locations") + 1).comment.text
     assert "Locations" in note and "United States" in note
 
 
