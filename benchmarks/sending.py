@@ -70,7 +70,20 @@ class Case:
 
     @property
     def ideal(self) -> float:
-        return self.rows / self.ideal_rate
+        """The least time from the first send to the last answer any sender obeying the
+        rules needs: the calls paced at the rate, the last one answered L later, and no
+        server slot (or pinned slot) ever idle: max((N - 1) / R + L, N × L / slots)."""
+        paced = (self.rows - 1) / self.rate + self.mean_latency
+        return max(paced, self.rows * self.mean_latency / self._slots)
+
+    @property
+    def _slots(self) -> float:
+        slots = [float("inf")]
+        if self.capacity is not None:
+            slots.append(self.capacity)
+        if self.pinned_ideal and self.concurrency is not None:
+            slots.append(self.concurrency)
+        return min(slots)
 
     @property
     def options(self) -> tuple[str, ...]:

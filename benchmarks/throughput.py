@@ -217,10 +217,13 @@ def report(measured: Runs, projected: list[dict[str, Any]], resume: dict[str, An
         f"`{command}` — the sandbox served in the benchmark's process on a thread, latency "
         "L per call drawn uniformly from its range; the client is `python -m bulkads run "
         "SHEET` in a child process, on an all-valid xlsx of Spark rows (one create call per "
-        "row). **Ideal**: N / min(R, server capacity / L) — and C / L for the pinned cases "
-        "(c). The figure is ideal / sending phase (first create's arrival → last create's "
-        "answer), except (d): ideal / the child's whole wall time. CPU per call: marginal = "
-        "(run − `--dry-run` of the same sheet) / N; total = the run's CPU / N."
+        "row). **Ideal**: the least time from the first send to the last answer that any "
+        "sender obeying the rules needs, max((N − 1) / R + L, N × L / S), S the "
+        "server's capacity (and C for the pinned cases (c)); issue 4's figures used N / "
+        "min(R, C / L), which leaves out the last answer's latency where the rate binds. The "
+        "figure is ideal / sending phase (first create's arrival → last create's answer), "
+        "except (d): ideal / the child's whole wall time, interpreter start to exit. CPU per "
+        "call: marginal = (run − `--dry-run` of the same sheet) / N; total = the run's CPU / N."
     )
     projection = (
         "Projection — time to launch at the API's 15–30 s and `--rate 2`: *after* is the "

@@ -338,16 +338,15 @@ class Engine:
         """One request, through the pacer; None when the run stopped before it went out."""
         call: asyncio.Future[Answer] | None = None
         try:
-            async with self._pacer.turn():
-                if self.stopped:
-                    return None
-                # "sent" is journaled (a durable commit) only now that the request leaves.
-                self._journal.mark_sending(item.fingerprint, tool)
-                # The turn ends (and the pacer times the send) once the request is out, so
-                # whatever delays it on its way does not bunch requests up at the server.
-                out = asyncio.Event()
-                call = asyncio.ensure_future(self._transport.call(tool, body, key, on_sent=out.set))
-                await _first(call, out)
+            turn = await self._pacer.acquire()
+            if self.stopped:
+                return None
+            # "sent" is journaled (a durable commit) only now that the request leaves.
+            self._journal.mark_sending(item.fingerprint, tool)
+            out = asyncio.Event()
+            call = asyncio.ensure_future(self._transport.call(tool, body, key, on_sent=out.set))
+            await _first(call, out)
+            turn.out()  # the pacer's rules hold for when it actually left
             slot.sent()
             self.stats.most_in_flight = max(self.stats.most_in_flight, self._gate.on_wire)
             self._listener.calls_in_flight(self._gate.on_wire)

@@ -16,8 +16,7 @@ import math
 import random
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 
 # Every window is stretched by 3%: 30 ms of slack a second, so timer, scheduling and
 # loopback jitter never put one request too many into a one-second window at the server.
@@ -52,22 +51,20 @@ class Pacer:
         self._slow_until = float("-inf")
         self._clock = clock
         self._sleep = sleep
-        self._sent: deque[float] = deque(maxlen=_per_window(rate))
+        self._sent: deque[Sent] = deque(maxlen=_per_window(rate))
         self._turn = asyncio.Lock()  # FIFO: waiters are let through in order
 
-    async def acquire(self) -> None:
-        async with self.turn():
-            pass
-
-    @asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        """The next request's turn: the send is timed when the block ends, so what runs
-        inside (the journal's durable commit) does not bunch requests up at the server."""
+    async def acquire(self) -> Sent:
+        """Wait for the next request's turn. Its time is now, unless `Sent.out()` later says
+        when it actually left: the rules then hold for that time, so what delays a request
+        on its way (the journal's commit, a new connection) cannot bunch requests up at
+        the server. A waiter re-checks after each sleep, so it sees such a correction."""
         async with self._turn:
             while (wait := self._wait()) > 0:
                 await self._sleep(wait)
-            yield
-            self._sent.append(self._clock())
+            sent = Sent(self._clock)
+            self._sent.append(sent)
+            return sent
 
     @property
     def rate(self) -> float:
@@ -89,10 +86,25 @@ class Pacer:
         now = self._clock()
         wait = 0.0
         if self._sent:
-            wait = self._sent[-1] + _CATCH_UP * window / count - now
+            wait = self._sent[-1].turn + _CATCH_UP * window / count - now
         if len(self._sent) >= count:
-            wait = max(wait, self._sent[-count] + window - now)
+            wait = max(wait, self._sent[-count].at + window - now)
         return wait
+
+
+class Sent:
+    """One request's time in the pacer's log."""
+
+    __slots__ = ("_clock", "at", "turn")
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self.turn = clock()  # when it was let through: the spacing keeps to these
+        self.at = self.turn  # when it left: the window rule holds for these
+
+    def out(self) -> None:
+        """The request actually left now."""
+        self.at = max(self.at, self._clock())
 
 
 def _per_window(rate: float) -> int:
