@@ -59,6 +59,10 @@ class Limits:
     max_total: int = 2 * 1024 * MiB  # all zip entries, uncompressed
     max_entries: int = 10_000
     max_prolog: int = 1 * MiB  # bytes of an XML entry read to reach its root element
+    # rows x columns of a worksheet's used range, which calamine builds as a dense grid
+    # (~120 bytes a cell once read: 8M cells ~ 1 GB; a 100k-row sheet may be 80 wide)
+    max_cells: int = 8_000_000
+    max_columns: int = 16_384  # Excel's own limit; a CSV record wider than this is refused
 
 
 DEFAULT_LIMITS = Limits()

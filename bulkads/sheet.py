@@ -27,6 +27,7 @@ import python_calamine
 
 from bulkads.arguments import ALIASES, CREATE, RESULT_KEYS, argument_for, header_key, word_key
 from bulkads.errors import SheetError
+from bulkads.extent import check_grid, check_ods_extent, check_xlsx_extent
 from bulkads.guard import DEFAULT_LIMITS, Limits, check_file, password_protected
 
 Role = Literal["argument", "result", "unknown"]
@@ -103,10 +104,12 @@ def read_sheet(
     if fmt in ("csv", "tsv"):
         if sheet_name is not None:
             raise SheetError(f"{path}: CSV files have one sheet; drop --sheet {sheet_name!r}")
-        records, warnings = _read_text(path, fmt)
-        return _build(path, "", _numbered(records, 1), 0, warnings)
-    name, start, grid = _read_workbook(path, sheet_name)
-    return _build(path, name, _numbered(grid, start[0] + 1), start[1], [])
+        records, warnings = _read_text(path, fmt, limits)
+        return _build(path, "", _numbered(records, 1), 0, warnings, limits)
+    if fmt == "ods":  # calamine reads every table of an .ods as it opens it
+        check_ods_extent(path, limits=limits)
+    name, start, grid = _read_workbook(path, fmt, sheet_name, limits)
+    return _build(path, name, _numbered(grid, start[0] + 1), start[1], [], limits)
 
 
 def sheet_from_records(source: Path, records: Iterable[Sequence[object]]) -> Sheet:
@@ -121,12 +124,18 @@ def sheet_from_records(source: Path, records: Iterable[Sequence[object]]) -> She
 Grid = Sequence[Sequence[object]]
 
 
-def _read_workbook(path: Path, sheet_name: str | None) -> tuple[str, tuple[int, int], Grid]:
+def _read_workbook(
+    path: Path, fmt: str, sheet_name: str | None, limits: Limits
+) -> tuple[str, tuple[int, int], Grid]:
     """The worksheet's name, the (row, column) of its first used cell, and its used range."""
     try:
         with python_calamine.CalamineWorkbook.from_path(path) as book:
             name = _pick_sheet(path, book, sheet_name)
+            if fmt == "xlsx":  # read lazily: checked before calamine builds its grid
+                check_xlsx_extent(path, name, limits=limits)
             worksheet = book.get_sheet_by_name(name)
+            # An .xls grid is built as it opens, bounded by the format (65,536 x 256 cells).
+            check_grid(path, name, rows=worksheet.height, columns=worksheet.width, limits=limits)
             # skip_empty_area drops leading blank rows and columns; `start` says how many.
             grid: Grid = worksheet.to_python(skip_empty_area=True)
             return name, worksheet.start or (0, 0), grid
@@ -182,7 +191,7 @@ def _pick_sheet(path: Path, book: python_calamine.CalamineWorkbook, wanted: str 
 # --- CSV / TSV -----------------------------------------------------------------------------
 
 
-def _read_text(path: Path, fmt: str) -> tuple[Iterator[list[str]], list[str]]:
+def _read_text(path: Path, fmt: str, limits: Limits) -> tuple[Iterator[list[str]], list[str]]:
     """The records of a CSV/TSV file, and the warnings (encoding fallback)."""
     try:
         raw = path.read_bytes()
@@ -193,13 +202,21 @@ def _read_text(path: Path, fmt: str) -> tuple[Iterator[list[str]], list[str]]:
     delimiter = "\t" if fmt == "tsv" else _sniff(sample)
     # TextIOWrapper decodes in chunks: a whole-file str in a StringIO costs 4 bytes a char.
     text = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="")
-    return _records(path, text, delimiter), warnings
+    return _records(path, text, delimiter, limits.max_columns), warnings
 
 
-def _records(path: Path, text: io.TextIOWrapper, delimiter: str) -> Iterator[list[str]]:
+def _records(
+    path: Path, text: io.TextIOWrapper, delimiter: str, max_columns: int
+) -> Iterator[list[str]]:
     reader = csv.reader(text, delimiter=delimiter)
     try:
-        yield from reader
+        for record in reader:
+            if len(record) > max_columns:
+                raise SheetError(
+                    f"{path}: line {reader.line_num} has {len(record):,} columns (the limit is"
+                    f" {max_columns:,}, as in Excel); delete the extra separators"
+                )
+            yield record
     except csv.Error as exc:
         raise SheetError(
             f"{path}: line {reader.line_num}: {exc}; check that its quotes are closed"
@@ -271,6 +288,7 @@ def _build(
     rows: list[tuple[int, tuple[object, ...]]],
     first_column: int,
     warnings: list[str],
+    limits: Limits,
 ) -> Sheet:
     if not rows:
         raise SheetError(f"{path}: no non-empty row; fill in a template (`bulkads template`)")
@@ -278,7 +296,11 @@ def _build(
     header_number, header = rows[0]
     header = header + (None,) * (width - len(header))
     body = rows[1:]
-    keep = [j for j in range(width) if _header_text(header[j]) or _has_data(body, j)]
+    unnamed = {j for j in range(width) if not _header_text(header[j])}
+    with_data = _columns_with_data(body, unnamed)
+    keep = [j for j in range(width) if j not in unnamed or j in with_data]
+    # Short records are padded to the width: check the grid that makes (a ragged CSV too).
+    check_grid(path, name or path.name, rows=len(rows), columns=len(keep), limits=limits)
     letters = [_letter(first_column + j) for j in keep]
     columns = _columns(path, [header[j] for j in keep], letters, warnings)
     if len(keep) == width:
@@ -292,12 +314,22 @@ def _build(
     return Sheet(path, name, columns, tuple(sheet_rows), tuple(warnings), header_number)
 
 
-def _has_data(body: list[tuple[int, tuple[object, ...]]], j: int) -> bool:
+def _columns_with_data(
+    body: list[tuple[int, tuple[object, ...]]], candidates: set[int]
+) -> set[int]:
+    """Which of the `candidates` columns hold a value in some row (one pass over the cells)."""
+    found: set[int] = set()
     for _, cells in body:
-        value = cells[j] if j < len(cells) else None
-        if value is not None and not (isinstance(value, str) and value.isspace()):
-            return True
-    return False
+        if len(found) == len(candidates):
+            break
+        for j, value in enumerate(cells):
+            if (
+                j in candidates
+                and value is not None
+                and not (isinstance(value, str) and value.isspace())
+            ):
+                found.add(j)
+    return found
 
 
 def _columns(
