@@ -13,17 +13,15 @@ the user broke; `rules` turns it into an `Issue`. Call it on non-empty cells onl
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import math
 import re
-import socket
 from collections.abc import Callable
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from bulkads import dates, words
 from bulkads.arguments import TARGETING, Argument, Kind
+from bulkads.urls import not_public, web_host
 
 Value = str | float | bool | list[str]
 # A name search_tiktok_targeting must turn into an ID: (targeting type, name) -> the ID,
@@ -45,7 +43,6 @@ _LIST_SEPARATORS = re.compile(r"[,;\r\n]")
 # separates URLs only where the next item starts with a scheme.
 _URL_SEPARATORS = re.compile(r"[\r\n]+|[,;]\s*(?=[A-Za-z][A-Za-z0-9+.\-]*://)")
 _SPACE = re.compile(r"\s")
-_NUMERIC_HOST = re.compile(r"[0-9a-fA-FxX.]+")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d*)?[eE][+-]?\d+")
 _WHOLE_WITH_ZEROS = re.compile(r"(\d+)\.0+")  # "123.0": a number written out as text
 _CURRENCY = re.compile(r"^(?:[$€£¥]|[A-Za-z]{3})\s*|\s*(?:[$€£¥]|[A-Za-z]{3})$")
@@ -153,43 +150,17 @@ def _url(argument: Argument, value: object) -> str:
 
 def _url_and_host(value: object) -> tuple[str, str]:
     text = _as_text(value)
-    if _SPACE.search(text):
-        raise CellError(f"{show(text)} is not a URL: it contains a space")
     try:
-        parts = urlsplit(text)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        raise CellError(f"{show(text)} is not a valid URL") from None
-    if parts.scheme.lower() != "https":
-        raise CellError(f"{show(text)} is not an absolute https:// URL")
-    if not host:
-        raise CellError(f"{show(text)} has no host")
-    return text, host
+        return text, web_host(text)
+    except ValueError as exc:
+        raise CellError(f"{show(text)} {exc}") from None
 
 
 def _public_url(argument: Argument, value: object) -> str:
     text, host = _url_and_host(value)
-    host = host.rstrip(".")
-    if host == "localhost" or host.endswith(".localhost") or _is_private_address(host):
+    if not_public(host):
         raise CellError(f"{show(text)} is not a public URL: TikTok cannot fetch it")
     return text
-
-
-def _is_private_address(host: str) -> bool:
-    """True for a loopback, private, link-local or otherwise non-public IP address."""
-    if ":" in host:
-        try:
-            return not ipaddress.IPv6Address(host).is_global
-        except ValueError:
-            return False
-    if not _NUMERIC_HOST.fullmatch(host):
-        return False  # a name: resolving it is I/O, and TikTok's fetcher does that
-    try:  # inet_aton also reads the short and hex forms (127.1, 0x7f.0.0.1)
-        address = ipaddress.IPv4Address(socket.inet_aton(host))
-    except OSError:
-        return False
-    return not address.is_global or address.is_multicast
 
 
 def _id(argument: Argument, value: object) -> str:

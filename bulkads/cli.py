@@ -209,7 +209,7 @@ def _run_options(command: F) -> F:
         ),
         click.option(
             "--api-key-file",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=click.Path(path_type=Path),
             help="Read the API key from this file (default: env ADSPIRER_API_KEY).",
         ),
     ]
@@ -460,15 +460,9 @@ _KEY_HINT = "pass --api-key-file PATH"
 
 def _file_key(path: Path | None) -> Secret | None:
     """The key in `--api-key-file`, if given (else the builder reads ADSPIRER_API_KEY)."""
-    if path is None:
-        return None
-    try:
-        value = path.read_text(encoding="utf-8").strip()
-    except OSError as exc:
-        raise UsageError(f"cannot read --api-key-file {path}: {exc.strerror}") from exc
-    if not value:
-        raise UsageError(f"--api-key-file {path} is empty")
-    return Secret(value)
+    from bulkads.keys import key_from_file
+
+    return None if path is None else key_from_file(path)
 
 
 def _command_line() -> str:

@@ -13,41 +13,19 @@ Redirects are never followed, so the key never reaches another host.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import urlsplit
 
 import aiohttp
 
 from bulkads import __version__
 from bulkads.config import Secret
-from bulkads.errors import UsageError
 from bulkads.transport import Answer
+from bulkads.urls import check_base_url, is_loopback
 
-
-def check_base_url(url: str) -> str:
-    """The base URL without a trailing slash; UsageError unless https or plain http to loopback."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--base-url {url!r} is not an http(s) URL, e.g. https://api.adspirer.ai")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise UsageError(
-            f"--base-url {url!r} uses plain http to a host that is not this machine; "
-            "use https (plain http is allowed only for 127.0.0.1/localhost, e.g. the sandbox)"
-        )
-    return url.rstrip("/")
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+__all__ = ["Answer", "Client", "check_base_url", "is_loopback"]
 
 
 class Client:

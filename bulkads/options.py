@@ -31,6 +31,7 @@ from bulkads.config import (
     default_journal_path,
 )
 from bulkads.errors import OptionError, UsageError
+from bulkads.keys import checked_key
 
 if typing.TYPE_CHECKING:
     from bulkads.sheet import Sheet
@@ -121,7 +122,7 @@ def api_key_from(value: Secret | str | None, env: Mapping[str, str], *, hint: st
             f"no API key: set {KEY_ENV} or {hint} "
             "(keys: adspirer.ai/keys; test keys: `bulkads sandbox`)"
         )
-    return Secret(text)
+    return checked_key(text, source="api_key" if value is not None else KEY_ENV)
 
 
 def as_path(name: str, value: PathLike | None) -> Path | None:

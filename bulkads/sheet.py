@@ -115,7 +115,7 @@ def read_sheet(
 def sheet_from_records(source: Path, records: Iterable[Sequence[object]]) -> Sheet:
     """A sheet from rows of cells already in memory (a DataFrame's), read as a file's are:
     the first non-empty record is the header, row 1; `source` names it in messages."""
-    return _build(source, "", _numbered(records, 1), 0, [])
+    return _build(source, "", _numbered(records, 1), 0, [], DEFAULT_LIMITS)
 
 
 # --- workbooks -----------------------------------------------------------------------------
