@@ -119,9 +119,11 @@ def _bearer(request: web.Request) -> str:
 def _arguments(raw: bytes) -> dict[str, Any] | str:
     """The body's `arguments` object, or why the body is unusable."""
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=admin.no_constant)
     except ValueError as exc:
         return f"Invalid JSON body: {exc}"
+    except RecursionError:
+        return "Invalid JSON body: nested too deeply"
     if not isinstance(body, dict) or not isinstance(body.get("arguments"), dict):
         return 'The body must be a JSON object with an "arguments" object: {"arguments": {...}}'
     arguments: dict[str, Any] = body["arguments"]
