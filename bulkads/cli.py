@@ -32,6 +32,7 @@ from bulkads.config import (
     default_results_path,
 )
 from bulkads.errors import BulkadsError, Interrupted, UsageError
+from bulkads.inert import shown
 from bulkads.options import api_key_from, build_config
 from bulkads.output import print_accounts, print_plan, print_report, print_status
 from bulkads.plan import Plan
@@ -43,7 +44,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _console(*, stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, emoji=False)
 
 
 def _friendly(command: F) -> F:
@@ -54,7 +55,7 @@ def _friendly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except BulkadsError as exc:
-            _console(stderr=True).print(f"bulkads: error: {exc}", markup=False)
+            _console(stderr=True).print(shown(f"bulkads: error: {exc}"))
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             _console(stderr=True).print("bulkads: interrupted", markup=False)
@@ -159,7 +160,9 @@ def template(output: Path | None, fmt: str | None, force: bool) -> None:
 
     path, chosen = template_destination(output, fmt, force=force)
     write_template(path, fmt=chosen)
-    _console().print(f"Wrote {path}. Fill one row per campaign, then: bulkads validate {path}")
+    _console().print(
+        shown(f"Wrote {path}. Fill one row per campaign, then: bulkads validate {path}")
+    )
 
 
 @main.command()

@@ -15,6 +15,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from bulkads.inert import json_inert, shown
 from bulkads.plan import Plan
 from bulkads.preflight import UNREAD_ACCOUNTS, Preflight
 from bulkads.report import Report, RowResult, Sending
@@ -26,7 +27,7 @@ _SHOWN = 10  # rows listed after a run or a validation
 
 def print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool) -> None:
     for note in found.notes:
-        console.print(f"note: {note}", markup=False)
+        console.print(shown(f"note: {note}"))
     quota = found.quota
     left = f"{quota.left} of {quota.limit} ({quota.tier})" if quota else "unknown"
     unaffordable = sum(1 for d in plan.decisions.values() if d.status == "pending" and not d.lookup)
@@ -43,11 +44,11 @@ def print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool)
         line += f"; {unaffordable} row(s) not affordable, left pending"
     if waiting:
         line += f"; {waiting} row(s) wait for names to be looked up"
-    console.print(line, markup=False)
+    console.print(shown(line))
 
 
 def counts_table(counts: Mapping[str, int], *, title: str) -> Table:
-    table = Table(title=title, title_justify="left", min_width=len(title) + 2)
+    table = Table(title=shown(title), title_justify="left", min_width=len(title) + 2)
     table.add_column("status")
     table.add_column("rows", justify="right")
     for name, count in counts.items():
@@ -64,7 +65,7 @@ def print_report(
         _print_json(console, json_summary(report))
     else:
         for note in report.notes:
-            console.print(f"note: {note}", markup=False)
+            console.print(shown(f"note: {note}"))
         console.print(counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
         halt = str(report.halt) if report.halt else ""
         _list_open_rows(console, report.rows, limit=_SHOWN, halt=halt)
@@ -73,11 +74,11 @@ def print_report(
             console.print(sending_line(report.sending), markup=False)
         if summary.calls_spent or summary.quota_left is not None:
             left = "unknown" if summary.quota_left is None else summary.quota_left
-            console.print(f"Billable calls spent: {summary.calls_spent}; quota left: {left}")
+            console.print(shown(f"Billable calls spent: {summary.calls_spent}; quota left: {left}"))
         if report.results_path:
-            console.print(f"Results: {report.results_path}", markup=False)
+            console.print(shown(f"Results: {report.results_path}"))
     if report.halt is not None:
-        err.print(f"bulkads: halted: {report.halt}", markup=False)
+        err.print(shown(f"bulkads: halted: {report.halt}"))
     elif report.exit_code == 3:
         pending = summary.counts.get("pending", 0)
         err.print(f"bulkads: {pending} row(s) pending: rerun the same command to resume")
@@ -149,7 +150,7 @@ def print_status(
     console.print(counts_table(counts, title=f"{title}: {len(rows)} row(s)"))
     _list_open_rows(console, rows, limit=_LISTED)
     if last_run:
-        console.print(f"{last_run[0].upper()}{last_run[1:]}", markup=False)
+        console.print(shown(f"{last_run[0].upper()}{last_run[1:]}"))
 
 
 def _list_open_rows(
@@ -164,7 +165,7 @@ def _list_open_rows(
             groups.setdefault((row.status, message), []).append(row.number)
     lines = list(groups.items())
     for (status, message), numbers in lines[:limit]:
-        console.print(f"{_row_numbers(numbers)}: {status} — {message}", markup=False)
+        console.print(shown(f"{_row_numbers(numbers)}: {status} — {message}"))
     if len(lines) > limit:
         more = sum(len(numbers) for _, numbers in lines[limit:])
         console.print(f"... and {more} more row(s) (see the results workbook)")
@@ -215,7 +216,7 @@ def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None
         table.add_column("advertiser_id")
         table.add_column("name")
         for advertiser in found.accounts.ids:
-            table.add_row(advertiser, found.accounts.names.get(advertiser, ""))
+            table.add_row(shown(advertiser), shown(found.accounts.names.get(advertiser, "")))
         console.print(table)
         if not found.accounts.ids:
             console.print(
@@ -227,18 +228,18 @@ def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None
             markup=False,
         )
         for line in found.unread:
-            console.print(f"  {line}", markup=False)
+            console.print(shown(f"  {line}"))
     if quota is not None:
         used = f"{quota.used} of {quota.limit} calls used this month ({quota.tier})"
-        console.print(f"Quota: {used}; {quota.left} left")
+        console.print(shown(f"Quota: {used}; {quota.left} left"))
     for note in found.notes:
         if note != UNREAD_ACCOUNTS:  # said above, with the answer's first lines
-            console.print(f"note: {note}", markup=False)
+            console.print(shown(f"note: {note}"))
 
 
 def _print_json(console: Console, payload: Mapping[str, Any]) -> None:
-    """Plain JSON, never wrapped or highlighted, for scripts to parse."""
-    console.out(json.dumps(payload, indent=2, ensure_ascii=False), highlight=False)
+    """Plain JSON, never wrapped or highlighted, for scripts to parse (and inert)."""
+    console.out(json_inert(json.dumps(payload, indent=2, ensure_ascii=False)), highlight=False)
 
 
 def _ids_json(row: RowResult) -> dict[str, str | None]:

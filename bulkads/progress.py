@@ -30,6 +30,7 @@ from rich.progress import (
 from rich.text import Text
 
 from bulkads.answers import Quota
+from bulkads.inert import shown
 from bulkads.states import RowState
 
 
@@ -64,7 +65,7 @@ class BarListener:
         if status != "pending":
             self._progress.advance(self._task)
         if _worth_a_line(status, stopping=self._stopping):
-            self._progress.console.print(f"row {number}: {status} — {message}", markup=False)
+            self._progress.console.print(shown(f"row {number}: {status} — {message}"))
 
     def quota_seen(self, quota: Quota) -> None:
         self._progress.update(self._task, quota=f"quota left: {quota.left}")
@@ -76,7 +77,7 @@ class BarListener:
         self._stopping = True
         line = _stopping(reason, in_flight, abandoned=abandoned)
         if line:
-            self._progress.console.print(line, markup=False)
+            self._progress.console.print(shown(line))
 
 
 class LineListener:
@@ -100,11 +101,11 @@ class LineListener:
         elapsed = time.monotonic() - self._started
         rate = self._done / elapsed if elapsed > 0 else 0.0
         self._console.print(
-            f"[{self._done}/{self._total}] row {number}: {status} — {message} "
-            f"({rate:.2f} rows/s{self._rate}, {self._in_flight} in flight, "
-            f"quota left {self._quota})",
-            markup=False,
-            highlight=False,
+            shown(
+                f"[{self._done}/{self._total}] row {number}: {status} — {message} "
+                f"({rate:.2f} rows/s{self._rate}, {self._in_flight} in flight, "
+                f"quota left {self._quota})"
+            ),
             soft_wrap=True,
         )
 
@@ -118,7 +119,7 @@ class LineListener:
         self._stopping = True
         line = _stopping(reason, in_flight, abandoned=abandoned)
         if line:
-            self._console.print(line, markup=False, soft_wrap=True)
+            self._console.print(shown(line), soft_wrap=True)
 
 
 def _worth_a_line(status: RowState, *, stopping: bool) -> bool:

@@ -34,6 +34,7 @@ from bulkads.sandbox.faults import (
     throttled,
     too_many,
 )
+from bulkads.sandbox.hostile import tamper
 from bulkads.sandbox.ledger import Call
 from bulkads.sandbox.state import KeyAccount, Sandbox
 from bulkads.sandbox.toolkit import Context
@@ -99,6 +100,7 @@ async def _execute(request: web.Request) -> web.StreamResponse:
     if trace.fault == "drop":
         drop_connection(request)
         return web.Response()
+    answer = tamper(answer, sandbox.config, request.headers.get("Authorization", ""))
     return _respond(answer, replayed=trace.replayed)
 
 

@@ -171,6 +171,22 @@ async def _serve_until_stopped(sandbox: Sandbox, port: int, started: Callable[[s
     help="How list_connected_accounts answers: with data.structured, or as text alone "
     "(bullet lines, a markdown table, JSON, or a text naming no IDs).",
 )
+@click.option(
+    "--hostile-text",
+    is_flag=True,
+    help="Hostile: names and refusals carry terminal escapes, markup and emoji codes.",
+)
+@click.option(
+    "--echo-authorization",
+    is_flag=True,
+    help="Hostile: refusals quote the request's Authorization header (the key).",
+)
+@click.option(
+    "--pad-bytes",
+    type=click.IntRange(0),
+    default=0,
+    help="Hostile: add N bytes to every JSON answer (an oversized body).",
+)
 def sandbox_command(**options: Any) -> None:
     """Serve the Adspirer-compatible sandbox on 127.0.0.1 with two test keys."""
     port = options.pop("port")

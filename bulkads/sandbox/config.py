@@ -43,6 +43,10 @@ class SandboxConfig:
     # How list_connected_accounts answers: "structured" (bullet lines plus data.structured),
     # or text alone as "lines", a markdown "table", "json" inside the text, or "unreadable".
     accounts_as: str = "structured"
+    # A hostile API (sandbox/hostile.py), for testing bulkads's defences:
+    hostile_text: bool = False  # names and refusals carry escape sequences, markup, emoji codes
+    echo_authorization: bool = False  # refusals quote the request's Authorization header
+    pad_bytes: int = 0  # bytes added to every JSON answer (an oversized body)
 
     def __post_init__(self) -> None:
         low, high = self.latency

@@ -23,6 +23,7 @@ from bulkads.sandbox.accounts import TEST_KEYS, Advertiser
 from bulkads.sandbox.answers import UPGRADE_URL, Answer
 from bulkads.sandbox.config import SandboxConfig
 from bulkads.sandbox.faults import RateWindow
+from bulkads.sandbox.hostile import hostile_advertisers
 from bulkads.sandbox.ledger import Call, Created, Ledger
 
 TIERS = (("free", 15), ("plus", 150), ("pro", 600), ("max", 3000))
@@ -129,9 +130,10 @@ class Sandbox:
         self.ledger = Ledger()
         self.cache = IdempotencyCache()
         self.rate_window = RateWindow()
+        named = hostile_advertisers if self.config.hostile_text else tuple
         self.accounts: dict[str, KeyAccount] = {
             label: KeyAccount(
-                label, secret, advertisers, self.config.quota_limit, self.config.quota_used
+                label, secret, named(advertisers), self.config.quota_limit, self.config.quota_used
             )
             for label, (secret, advertisers) in TEST_KEYS.items()
         }
