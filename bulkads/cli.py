@@ -10,8 +10,9 @@ import contextlib
 import functools
 import os
 import shlex
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -190,14 +191,33 @@ def validate(
     from bulkads.status import validate as validate_sheet
 
     results = results_destination(sheet, results, force=force)
-    report = validate_sheet(
-        sheet,
-        results=results,
-        sheet_name=sheet_name,
-        advertiser_id=advertiser_id,
-        command=_command_line(),
-    )
+    with _terminated_as_interrupt():
+        report = validate_sheet(
+            sheet,
+            results=results,
+            sheet_name=sheet_name,
+            advertiser_id=advertiser_id,
+            command=_command_line(),
+        )
     _finish(report, as_json=as_json, title="Validation")
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupt() -> Iterator[None]:
+    """SIGTERM or SIGHUP raise Interrupted where the work is, so a half-written results
+    file and its temporary folder are cleaned up on the way out (the default kills)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Interrupted(
+            f"stopped by {signal.Signals(signum).name}; run the command again to finish"
+        )
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _run_options(command: F) -> F:

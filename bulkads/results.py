@@ -14,10 +14,13 @@ here and feeds the workbook back.
 from __future__ import annotations
 
 import contextlib
+import errno
+import gc
 import math
 import os
+import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -109,14 +112,22 @@ def write_results(path: Path, sheet: Sheet, rows: Sequence[RowResult], summary: 
         raise _write_error(path, exc) from exc
     os.close(fd)
     temporary = Path(name)
-    try:
-        _write_workbook(temporary, sheet, rows, summary)
-        os.chmod(temporary, _file_mode(path))
-        os.replace(temporary, path)
-    except (OSError, XlsxWriterException) as exc:
-        raise _write_error(path, exc) from exc
-    finally:
-        temporary.unlink(missing_ok=True)
+    failure: BaseException | None = None
+    with _quiet_abandoned_files():
+        try:
+            _write_workbook(temporary, sheet, rows, summary)
+            os.chmod(temporary, _file_mode(path))
+            os.replace(temporary, path)
+        except (OSError, XlsxWriterException) as exc:
+            failure = _write_error(path, exc)
+        except BaseException as exc:  # e.g. SIGTERM turned into an exception: clean up first
+            failure = exc.with_traceback(None)
+        finally:
+            temporary.unlink(missing_ok=True)
+        if failure is not None:
+            gc.collect()  # the zip a failed write left open is closed now, in here
+    if failure is not None:
+        raise failure
 
 
 def result_headers(sheet: Sheet) -> list[str]:
@@ -130,6 +141,8 @@ def _write_error(path: Path, exc: BaseException) -> UsageError:
         reason = "it is a folder"
     elif isinstance(exc, PermissionError):
         reason = "permission denied (is it open in Excel or another program, or read-only?)"
+    elif _errno(exc) in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        reason = "the disk is full (or the file is over a size limit); free some space"
     else:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return UsageError(
@@ -137,12 +150,53 @@ def _write_error(path: Path, exc: BaseException) -> UsageError:
     )
 
 
+def _errno(exc: BaseException) -> int | None:
+    """The errno of `exc` or of what it wraps (xlsxwriter wraps the OSError)."""
+    found: BaseException | None = exc
+    while found is not None:
+        for candidate in (found, *getattr(found, "args", ())):
+            if isinstance(candidate, OSError) and candidate.errno:
+                return candidate.errno
+        found = found.__cause__ or found.__context__
+    return None
+
+
+@contextlib.contextmanager
+def _quiet_abandoned_files() -> Iterator[None]:
+    """A zip a failed write left open fails again as it is collected (a full disk): say
+    nothing then, or Python prints "Exception ignored in ZipFile.__del__" after the error."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if not isinstance(unraisable.exc_value, OSError):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
 def _file_mode(path: Path) -> int:
-    """Keep an old file's permissions; a new file gets the usual 0o644, not mkstemp's 0o600."""
+    """Keep an old file's permissions; a new file gets what the umask gives any new file
+    (0o644 under the usual 022), not mkstemp's 0o600."""
     try:
         return path.stat().st_mode & 0o777
     except OSError:
-        return 0o644
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    try:  # Linux says it without changing it
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _own_columns(sheet: Sheet) -> list[Column]:

@@ -25,7 +25,15 @@ from typing import Literal
 
 import python_calamine
 
-from bulkads.arguments import ALIASES, CREATE, RESULT_KEYS, argument_for, header_key, word_key
+from bulkads.arguments import (
+    ALIASES,
+    CREATE,
+    RESULT_COLUMNS,
+    RESULT_KEYS,
+    argument_for,
+    header_key,
+    word_key,
+)
 from bulkads.errors import SheetError
 from bulkads.extent import check_grid, check_ods_extent, check_xlsx_extent
 from bulkads.guard import DEFAULT_LIMITS, Limits, check_file, password_protected
@@ -34,6 +42,7 @@ Role = Literal["argument", "result", "unknown"]
 
 _DELIMITERS = (",", ";", "\t")
 _SNIFF_BYTES = 64 * 1024
+_UNKNOWN_LISTED = 10  # unknown columns warned about one by one; the rest in one line
 
 
 @dataclass(frozen=True)
@@ -301,6 +310,12 @@ def _build(
     keep = [j for j in range(width) if j not in unnamed or j in with_data]
     # Short records are padded to the width: check the grid that makes (a ragged CSV too).
     check_grid(path, name or path.name, rows=len(rows), columns=len(keep), limits=limits)
+    room = limits.max_columns - len(RESULT_COLUMNS)
+    if len(keep) > room:
+        raise SheetError(
+            f"{path}: {len(keep):,} columns; the results workbook adds {len(RESULT_COLUMNS)} of its"
+            f" own and holds {limits.max_columns:,}: keep at most {room:,} columns"
+        )
     letters = [_letter(first_column + j) for j in keep]
     columns = _columns(path, [header[j] for j in keep], letters, warnings)
     if len(keep) == width:
@@ -337,6 +352,7 @@ def _columns(
 ) -> tuple[Column, ...]:
     columns: list[Column] = []
     seen: dict[str, Column] = {}
+    unknown: list[tuple[Column, bool]] = []
     for index, (value, letter) in enumerate(zip(headers, letters, strict=True)):
         header = _header_text(value) or f"column {letter}"
         key = header_key(header)
@@ -347,12 +363,13 @@ def _columns(
             column = Column(index, header, "result", RESULT_KEYS[key], letter)
         else:
             column = Column(index, header, "unknown", header, letter)
-            warnings.append(_unknown_warning(column, bool(_header_text(value))))
+            unknown.append((column, bool(_header_text(value))))
         if column.role != "unknown":
             if column.name in seen:
                 raise _duplicate(path, seen[column.name], column)
             seen[column.name] = column
         columns.append(column)
+    warnings.extend(_unknown_warnings(unknown))
     if not any(column.role == "argument" for column in columns):
         shown = ", ".join(repr(column.header) for column in columns[:4])
         raise SheetError(
@@ -361,6 +378,20 @@ def _columns(
             " landing_page_url — see `bulkads template`"
         )
     return tuple(columns)
+
+
+def _unknown_warnings(unknown: list[tuple[Column, bool]]) -> list[str]:
+    """One warning per unknown column, the first few; the rest summed up in one line."""
+    listed = [_unknown_warning(column, named) for column, named in unknown[:_UNKNOWN_LISTED]]
+    rest = unknown[_UNKNOWN_LISTED:]
+    if rest:
+        names = ", ".join(repr(column.header) for column, _ in rest[:5])
+        more = f", … ({len(rest) - 5:,} more)" if len(rest) > 5 else ""
+        listed.append(
+            f"{len(rest):,} more columns are not arguments of {CREATE} ({names}{more});"
+            " they are copied to the results but never sent"
+        )
+    return listed
 
 
 def _unknown_warning(column: Column, named: bool) -> str:
