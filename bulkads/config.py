@@ -6,6 +6,7 @@ from the options both edges take, by the same names.
 
 from __future__ import annotations
 
+import os
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,6 +78,28 @@ class RunConfig(EngineSettings):
     dry_run: bool = False
     retry_rejected: bool = False
     command: str = "bulkads run"  # for the Summary sheet; never holds the key
+
+    def __post_init__(self) -> None:
+        check_outputs(results=self.results, journal=self.journal, sheet=self.sheet)
+
+
+def check_outputs(*, results: Path | None, journal: Path, sheet: Path | Sheet) -> None:
+    """UsageError when the results or the sheet are the journal (or one of its side files):
+    writing one would destroy the other, and with the journal what was already sent."""
+    journal_files = {
+        os.path.realpath(journal.with_name(journal.name + side))
+        for side in ("", "-wal", "-shm", "-journal", ".lock")
+    }
+    if results is not None and os.path.realpath(results) in journal_files:
+        raise UsageError(
+            f"the results ({results}) and the journal ({journal}) would be one file: writing the"
+            " results would destroy the journal of what was sent; give -o and --journal"
+            " different paths"
+        )
+    if isinstance(sheet, Path) and os.path.realpath(sheet) in journal_files:
+        raise UsageError(
+            f"the journal ({journal}) would be the sheet itself; give --journal another path"
+        )
 
 
 # The least and most each numeric option takes (None: no bound), ints for int options;

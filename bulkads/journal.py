@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from bulkads.errors import JournalError, JournalLocked
+from bulkads.journal_file import MARK, START_AFRESH, check_is_journal, create_private
 from bulkads.states import RowRecord, RowState, StepRecord, StepState
 
 _SCHEMA = """
@@ -100,11 +101,13 @@ class Journal:
         """Open (creating) the journal for writing; JournalLocked if another run holds it."""
         lock_fd = _lock(path)
         try:
+            check_is_journal(path)
+            create_private(path)
             with _translated(path):
                 db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
-                db.executescript(_SCHEMA)
+                db.executescript(_SCHEMA + MARK)
         except BaseException:
             os.close(lock_fd)
             raise
@@ -115,6 +118,7 @@ class Journal:
         """The journal for reading (no lock), or None if there is none yet."""
         if not path.exists():
             return None
+        check_is_journal(path)
         with _translated(path):
             db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             db.execute("SELECT 1 FROM rows LIMIT 1")
@@ -341,6 +345,4 @@ def _translated(path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise JournalError(
-            f"the journal {path} cannot be used ({exc}); move it away to start afresh"
-        ) from exc
+        raise JournalError(f"the journal {path} cannot be used ({exc}); {START_AFRESH}") from exc
