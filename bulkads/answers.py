@@ -70,6 +70,7 @@ class Outcome:
         return self.quota is not None and self.quota.exhausted
 
 
+MAX_MESSAGE = 2000  # characters of an answer's text kept, shown and stored
 RETRIABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 _RETRY_AFTER_TEXT = re.compile(r"retry after (\d+(?:\.\d+)?) ?s", re.IGNORECASE)
 _STILL_PROCESSING = re.compile(r"still being processed|in progress", re.IGNORECASE)
@@ -129,6 +130,13 @@ def judge(answer: Answer) -> Outcome:
     """`classify` for what `Client.call` returned (no status: it never answered)."""
     if answer.status is None:
         return Outcome(Verdict.RETRY, answer.error or "no answer")
+    if answer.oversized:
+        return Outcome(
+            Verdict.HALT_CONFIG,
+            f"the API answered {answer.status} with a body of over {answer.oversized:,} bytes,"
+            " more than any of its answers holds; it was not read (the call is resent with"
+            " its key next run)",
+        )
     return classify(
         status=answer.status,
         body=answer.body,
@@ -191,6 +199,11 @@ def _success(payload: dict[str, Any] | None, message: str, quota: Quota | None) 
     if payload is None:
         # A 200 we cannot read: the call may have worked; the same key replays it.
         return Outcome(Verdict.RETRY, "an unreadable 200 answer")
+    if "success" not in payload:
+        return Outcome(
+            Verdict.HALT_CONFIG,
+            'this base URL does not answer like the Adspirer API (a 200 answer without "success")',
+        )
     data = payload.get("data")
     if payload.get("success") is True and isinstance(data, dict):
         return Outcome(Verdict.DONE, message, data=data, quota=quota)
@@ -202,7 +215,7 @@ def _json_object(body: bytes | None) -> dict[str, Any] | None:
         return None
     try:
         payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return payload if isinstance(payload, dict) else None
 
@@ -210,10 +223,18 @@ def _json_object(body: bytes | None) -> dict[str, Any] | None:
 def _message(payload: dict[str, Any] | None, body: bytes | None) -> str:
     if payload is None:
         return (body or b"").decode("utf-8", "replace").strip()[:500]
-    for text in (payload.get("error"), (payload.get("data") or {}).get("text")):
+    data = payload.get("data")
+    for text in (payload.get("error"), data.get("text") if isinstance(data, dict) else None):
         if isinstance(text, str) and text:
-            return text
+            return _capped(text)
     return ""
+
+
+def _capped(text: str) -> str:
+    """The API's words, cut to what a terminal line and a workbook cell can hold."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    return f"{text[:MAX_MESSAGE]}… ({len(text) - MAX_MESSAGE:,} more characters not kept)"
 
 
 def _quota(payload: dict[str, Any] | None) -> Quota | None:

@@ -22,7 +22,8 @@ import aiohttp
 
 from bulkads import __version__
 from bulkads.config import Secret
-from bulkads.transport import Answer
+from bulkads.redact import Redactor
+from bulkads.transport import MAX_ANSWER_BYTES, Answer
 from bulkads.urls import check_base_url, is_loopback
 
 __all__ = ["Answer", "Client", "check_base_url", "is_loopback"]
@@ -34,6 +35,7 @@ class Client:
     def __init__(self, *, base_url: str, api_key: Secret, timeout: float, concurrency: int) -> None:
         self._base_url = check_base_url(base_url)
         self._api_key = api_key
+        self._redact = Redactor(api_key)
         self._timeout = timeout
         self._concurrency = concurrency
         self._session: aiohttp.ClientSession | None = None
@@ -81,14 +83,18 @@ class Client:
                 allow_redirects=False,
                 trace_request_ctx={"on_sent": on_sent},
             ) as response:
-                payload = await response.read()
+                payload, seen = await _read_capped(response)
                 return Answer(
-                    response.status, payload, dict(response.headers), received_at=time.time()
+                    response.status,
+                    None if payload is None else self._redact.data(payload),
+                    {name: self._redact.text(v) for name, v in response.headers.items()},
+                    received_at=time.time(),
+                    oversized=seen if payload is None else 0,
                 )
         except TimeoutError:
             return Answer(None, error=f"no answer within {self._timeout:g} s")
         except aiohttp.ClientError as exc:
-            return Answer(None, error=_describe(exc))
+            return Answer(None, error=self._redact.text(_describe(exc)))
         except (OSError, asyncio.IncompleteReadError) as exc:
             return Answer(None, error=f"connection error: {exc.__class__.__name__}")
 
@@ -100,6 +106,22 @@ async def _sent(
     on_sent = (context.trace_request_ctx or {}).get("on_sent")
     if on_sent is not None:
         on_sent()
+
+
+async def _read_capped(response: aiohttp.ClientResponse) -> tuple[bytes | None, int]:
+    """The body, or None (and the bytes seen) once it is over MAX_ANSWER_BYTES: a hostile
+    or broken server's 50 MB answer is neither held in memory nor shown nor stored."""
+    declared = response.content_length or 0
+    if declared > MAX_ANSWER_BYTES:
+        return None, declared
+    chunks: list[bytes] = []
+    seen = 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        seen += len(chunk)
+        if seen > MAX_ANSWER_BYTES:
+            return None, seen
+        chunks.append(chunk)
+    return b"".join(chunks), seen
 
 
 def _describe(exc: aiohttp.ClientError) -> str:

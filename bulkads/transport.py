@@ -23,6 +23,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+# The API's answers are a few KB; a body past this is not read on (and not kept).
+MAX_ANSWER_BYTES = 4 * 2**20
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -33,6 +36,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     error: str = ""  # why nothing came back
     received_at: float | None = None  # wall-clock seconds it came (for a dated Retry-After)
+    oversized: int = 0  # bytes seen of a body over MAX_ANSWER_BYTES (not kept: body is None)
 
     @property
     def location(self) -> str:

@@ -4,8 +4,13 @@ quotes back is never shown or stored, an oversized or foreign answer ends cleanl
 from __future__ import annotations
 
 import io
+import json
 import re
+import threading
+import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,7 +19,7 @@ from rich.progress import Progress
 from runs import campaign_row, served, write_csv
 from test_commands import bulkads, no_traceback
 
-from bulkads.answers import Quota
+from bulkads.answers import MAX_MESSAGE, Quota, Verdict, classify
 from bulkads.errors import Halted
 from bulkads.inert import inert
 from bulkads.output import print_accounts, print_report, print_status
@@ -22,8 +27,9 @@ from bulkads.plan import Accounts
 from bulkads.preflight import Preflight
 from bulkads.progress import BarListener, LineListener
 from bulkads.report import Report, RowResult, Summary
-from bulkads.sandbox import SandboxConfig
+from bulkads.sandbox import SOLO_KEY, SandboxConfig
 from bulkads.sandbox.hostile import HOSTILE_TEXT
+from bulkads.transport import MAX_ANSWER_BYTES
 
 # Every character a terminal acts on, but newline and tab.
 LIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -89,9 +95,10 @@ def test_bulkads_accounts_shows_hostile_account_names_inert(tmp_path: Path) -> N
 
 
 def test_a_run_shows_hostile_refusals_inert_on_the_terminal(tmp_path: Path) -> None:
+    square = "https://cdn.example.com/spring_1080x1080.jpg"  # the API refuses it: not 9:16
     sheet = write_csv(
         tmp_path / "launch.csv",
-        [campaign_row(1, advertiser_id="7999999999999999999"), campaign_row(2)],
+        [campaign_row(1, tiktok_item_id=None, image_urls=square), campaign_row(2)],
     )
     with served(SandboxConfig(hostile_text=True, seed=1, latency=(0.0, 0.0))) as (_, base_url):
         result = bulkads("run", sheet.name, "--rate", "50", cwd=tmp_path, url=base_url)
@@ -100,3 +107,114 @@ def test_a_run_shows_hostile_refusals_inert_on_the_terminal(tmp_path: Path) -> N
     assert result.returncode == 1, said
     assert not LIVE.search(said.replace("\n", "")), repr(said)
     assert "\\x1b]0;pwned" in said and "[/bold]" in said
+
+
+def everything_written(folder: Path) -> bytes:
+    """Every byte of every file in `folder` (journal, its -wal, the results unzipped)."""
+    found = b""
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            found += path.read_bytes()
+            if path.suffix == ".xlsx":
+                with zipfile.ZipFile(path) as book:
+                    found += b"".join(book.read(name) for name in book.namelist())
+    return found
+
+
+def test_a_key_quoted_back_by_the_server_is_never_shown_journaled_or_written(
+    tmp_path: Path,
+) -> None:
+    square = "https://cdn.example.com/spring_1080x1080.jpg"  # the API refuses it: not 9:16
+    write_csv(
+        tmp_path / "launch.csv",
+        [campaign_row(1, tiktok_item_id=None, image_urls=square), campaign_row(2)],
+    )
+    with served(SandboxConfig(echo_authorization=True, seed=1, latency=(0.0, 0.0))) as (_, url):
+        result = bulkads(
+            "run", "launch.csv", "--rate", "50", "--journal", "j.sqlite", cwd=tmp_path, url=url
+        )
+    no_traceback(result)
+    assert result.returncode == 1, result.stderr
+    said = result.stdout + result.stderr
+    assert SOLO_KEY not in said
+    assert "Authorization: Bearer [key redacted]" in " ".join(said.split())
+    written = everything_written(tmp_path)
+    assert SOLO_KEY.encode() not in written
+    assert b"[key redacted]" in written
+
+
+def test_a_refused_key_quoted_back_is_not_shown_either(tmp_path: Path) -> None:
+    wrong = "sk_live_typo_3b9f1e77"
+    with served(SandboxConfig(echo_authorization=True, seed=1)) as (_, url):
+        result = bulkads("accounts", cwd=tmp_path, url=url, key=wrong)
+    no_traceback(result)
+    assert result.returncode == 3
+    assert wrong not in result.stdout + result.stderr
+    assert "[key redacted]" in " ".join(result.stderr.split())
+
+
+def test_an_oversized_answer_is_not_read_and_ends_the_run_in_one_line(tmp_path: Path) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(1)])
+    padded = SandboxConfig(pad_bytes=MAX_ANSWER_BYTES + 1, seed=1, latency=(0.0, 0.0))
+    with served(padded) as (sandbox, url):
+        result = bulkads("run", "launch.csv", cwd=tmp_path, url=url)
+        billable = sandbox.calls(tool="create_tiktok_campaign")
+    no_traceback(result)
+    assert result.returncode == 2, result.stderr
+    said = " ".join((result.stdout + result.stderr).split())
+    assert "with a body of over" in said and "it was not read" in said
+    assert len(result.stdout + result.stderr) < 5_000
+    assert billable == []
+    assert sum(p.stat().st_size for p in tmp_path.iterdir()) < 200_000
+
+
+def test_an_answers_text_is_cut_before_it_is_shown_or_stored() -> None:
+    body = json.dumps({"success": False, "error": "no " * 1_000_000}).encode()
+    outcome = classify(status=400, body=body, headers={})
+    assert outcome.verdict is Verdict.REJECT
+    assert len(outcome.message) < MAX_MESSAGE + 100
+    assert outcome.message.endswith("more characters not kept)")
+
+
+def test_a_hostile_json_shape_is_read_without_crashing() -> None:
+    for body in (b"[" * 100_000, b'{"success": false, "data": [1], "error": 5}', b'{"data": 1}'):
+        for status in (200, 400, 429, 500):
+            classify(status=status, body=body, headers={})
+
+
+class _OtherJsonService(BaseHTTPRequestHandler):
+    """Some other JSON service: every POST gets 200 {"ok": true}."""
+
+    calls: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        self.calls.append(self.path)
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        body = b'{"ok": true, "items": []}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_a_base_url_that_does_not_answer_like_the_api_halts_before_any_billable_call(
+    tmp_path: Path,
+) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(1, 4)])
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _OtherJsonService)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        result = bulkads("run", "launch.csv", cwd=tmp_path, url=url)
+    finally:
+        server.shutdown()
+        server.server_close()
+    no_traceback(result)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "does not answer like the Adspirer API" in " ".join(result.stderr.split())
+    assert not any("create_tiktok_campaign" in path for path in _OtherJsonService.calls)
