@@ -142,7 +142,8 @@ def _write_error(path: Path, exc: BaseException) -> UsageError:
     elif isinstance(exc, PermissionError):
         reason = "permission denied (is it open in Excel or another program, or read-only?)"
     elif _errno(exc) in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        reason = "the disk is full (or the file is over a size limit); free some space"
+        strerror = getattr(exc, "strerror", None) or os.strerror(_errno(exc) or errno.ENOSPC)
+        reason = f"{strerror}: the disk is full (or the file is over a size limit), free some space"
     else:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     return UsageError(
