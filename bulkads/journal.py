@@ -334,8 +334,8 @@ def _lock(path: Path) -> int:
     except BlockingIOError as exc:
         os.close(fd)
         raise JournalLocked(
-            f"another `bulkads run` is using the journal {path}; wait for it to finish "
-            "(or pass another --journal)"
+            f"another `bulkads run` is using the journal {path}; wait for it to finish, then "
+            "rerun the same command (another --journal would send the same rows again)"
         ) from exc
     return fd
 
