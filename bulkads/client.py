@@ -22,6 +22,7 @@ import aiohttp
 
 from bulkads import __version__
 from bulkads.config import Secret
+from bulkads.keys import checked_key
 from bulkads.redact import Redactor
 from bulkads.transport import MAX_ANSWER_BYTES, Answer
 from bulkads.urls import check_base_url, is_loopback
@@ -34,7 +35,7 @@ class Client:
 
     def __init__(self, *, base_url: str, api_key: Secret, timeout: float, concurrency: int) -> None:
         self._base_url = check_base_url(base_url)
-        self._api_key = api_key
+        self._api_key = checked_key(api_key.reveal(), source="the API key")  # however it came
         self._redact = Redactor(api_key)
         self._timeout = timeout
         self._concurrency = concurrency

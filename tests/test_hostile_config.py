@@ -9,9 +9,12 @@ import codecs
 from pathlib import Path
 
 import pytest
+from runs import campaign_row, config_for, write_csv
 from test_commands import bulkads, no_traceback
 from test_rules import errors
 
+from bulkads.errors import UsageError
+from bulkads.runner import run
 from bulkads.sandbox import SOLO_KEY
 
 LIVE_KEY = "sk_live_7Hq2mZ9xWc4t"
@@ -148,3 +151,11 @@ def test_image_urls_carrying_a_user_name_or_password_are_refused(url: str) -> No
 )
 def test_public_image_urls_still_pass(url: str) -> None:
     assert errors(image_urls=url) == []
+
+
+def test_a_key_with_a_line_break_given_from_python_is_refused_too(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "launch.csv", [campaign_row(1)])
+    config = config_for(sheet, "http://127.0.0.1:9", key=f"{LIVE_KEY}\r\nX-Evil: 1")
+    with pytest.raises(UsageError, match="line break") as error:
+        run(config)
+    assert LIVE_KEY not in str(error.value)
