@@ -15,6 +15,7 @@ span is checked against `Limits.max_cells`.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import zipfile
@@ -30,7 +31,7 @@ _CHUNK = 4 * 2**20
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 # The usual form, `<c r="B2" ...>` with content (not `<c r="B2" s="1"/>` nor `<c ...></c>`).
 _VALUED_REF = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^/>]*>(?!</c>)')
-_OTHER_CELL = re.compile(rb'<c[\s>/](?!r=")')
+_OTHER_CELL = re.compile(rb'<c[\s>/](?!r="[A-Z]{1,3}[0-9]{1,7}")')
 _PREFIXED_CELL = re.compile(rb":c[\s>/]")
 _DIGITS, _LETTERS = b"0123456789", bytes(range(ord("A"), ord("Z") + 1))
 # The stateful scan, for cells without a reference and for OpenDocument's repeats.
@@ -38,7 +39,7 @@ _XLSX_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?![\w.:-])")
 _ODS_TAG = re.compile(
     rb"<(/?)(?:[\w.-]+:)?(table-row|table-cell|covered-table-cell|table)(?![\w.:-])"
 )
-_ATTR = re.compile(rb'([\w.:-]+)="([^"]*)"')
+_ATTR = re.compile(rb"""([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 class _Extent:
@@ -175,10 +176,11 @@ def _scan_xlsx_by_position(archive: zipfile.ZipFile, entry: str) -> _Extent:
                     row = int(attributes[b"r"]) - 1 if b"r" in attributes else row + 1
                     column = -1
                 elif name == b"c":
-                    reference = attributes.get(b"r", b"")
-                    letters = reference.rstrip(b"0123456789")
+                    reference = attributes.get(b"r", "").strip().upper()
+                    letters = reference.rstrip("0123456789")
                     if letters:
-                        row, column = int(reference[len(letters) :]) - 1, _column(letters)
+                        row = int(reference[len(letters) :]) - 1
+                        column = _column(letters.encode())
                     else:
                         column += 1
                     if valued:
@@ -186,13 +188,17 @@ def _scan_xlsx_by_position(archive: zipfile.ZipFile, entry: str) -> _Extent:
     return extent
 
 
-def _attributes(data: bytes, start: int) -> tuple[dict[bytes, bytes], bool]:
-    """A tag's attributes from `start` to its `>`, and whether it has content."""
+def _attributes(data: bytes, start: int) -> tuple[dict[bytes, str], bool]:
+    """A tag's attributes from `start` to its `>` (values as XML reads them: `&#88;` is X,
+    either quote), and whether it has content."""
     end = data.find(b">", start)
     end = len(data) if end < 0 else end
     text = data[start:end]
     closed = text.endswith(b"/") or data.startswith(b"</", end + 1)
-    attributes = {name.split(b":")[-1]: value for name, value in _ATTR.findall(text)}
+    attributes = {
+        name.split(b":")[-1]: html.unescape((double or single).decode("utf-8", "replace"))
+        for name, double, single in _ATTR.findall(text)
+    }
     return attributes, not closed
 
 
@@ -210,7 +216,7 @@ def _scan_ods(stream: IO[bytes]) -> list[tuple[str, _Extent]]:
             attributes, valued = _attributes(data, match.end())
             if name == b"table":
                 extent, row = _Extent(), -1
-                tables.append((attributes.get(b"name", b"").decode("utf-8", "replace"), extent))
+                tables.append((attributes.get(b"name", ""), extent))
             elif name == b"table-row":
                 row, rows_repeated, column = row + 1, _repeat(attributes, b"rows"), 0
                 if not valued:  # an empty self-closed row
@@ -223,6 +229,6 @@ def _scan_ods(stream: IO[bytes]) -> list[tuple[str, _Extent]]:
     return tables
 
 
-def _repeat(attributes: dict[bytes, bytes], what: bytes) -> int:
-    value = attributes.get(b"number-" + what + b"-repeated", b"1")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+def _repeat(attributes: dict[bytes, str], what: bytes) -> int:
+    value = attributes.get(b"number-" + what + b"-repeated", "1").strip()
+    return int(value) if value.isdecimal() and int(value) > 0 else 1

@@ -146,3 +146,23 @@ def test_an_unreadable_workbook_part_is_a_sheet_error(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("xl/worksheets/sheet2.xml", b"<")
     assert len(read_sheet(path).rows) == 1
+
+
+@pytest.mark.parametrize(
+    "far",
+    [
+        b"<c r='XFD1048576'><v>1</v></c>",  # single quotes
+        b'<c r = "XFD1048576"><v>1</v></c>',  # spaces around =
+        b'<c r="&#88;FD1048576"><v>1</v></c>',  # a character reference for X
+        b'<c s="0" r="XFD1048576"><v>1</v></c>',  # r not first
+    ],
+)
+def test_a_far_cell_written_in_any_legal_xml_form_is_found(tmp_path: Path, far: bytes) -> None:
+    def add(xml: bytes) -> bytes:
+        return xml.replace(b"</sheetData>", b'<row r="1048576">' + far + b"</row></sheetData>")
+
+    path = patch_zip(
+        write_xlsx(tmp_path / "s.xlsx", [HEADER, ROW]), "xl/worksheets/sheet1.xml", add
+    )
+    with pytest.raises(SheetError, match="spans 1,048,576 rows x 16,384 columns"):
+        read_sheet(path)
