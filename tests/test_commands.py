@@ -289,7 +289,9 @@ def test_a_second_ctrl_c_abandons_calls_in_flight_and_they_stay_resumable(
 
 def test_a_second_run_on_the_same_sheet_is_refused_while_the_first_runs(tmp_path: Path) -> None:
     write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(6)])
-    with served(replace(QUICK, latency=(0.5, 0.5))) as (sandbox, url):
+    # 1 s a create: the second command must start (2-3 s on a loaded machine) while the
+    # first still holds the journal.
+    with served(replace(QUICK, latency=(1.0, 1.0))) as (sandbox, url):
         first = start_run(tmp_path, url, "--concurrency", "1")
         wait_for_creates(sandbox, 1)
         second = bulkads("run", "launch.csv", "--base-url", url, cwd=tmp_path)

@@ -111,7 +111,7 @@ def test_a_new_results_workbook_follows_the_umask(tmp_path: Path, umask: int, mo
     [
         (("-o", "x.xlsx", "--journal", "x.xlsx"), "would be one file"),
         (("-o", "x.xlsx", "--journal", "./sub/../x.xlsx"), "would be one file"),
-        (("-o", "j.sqlite-wal", "--journal", "j.sqlite"), "would be one file"),
+        (("-o", "link.xlsx", "--journal", "j.sqlite"), "would be one file"),
         (("--journal", "launch.csv"), "would be the sheet itself"),
     ],
 )
@@ -119,6 +119,7 @@ def test_two_outputs_on_one_path_are_refused_before_anything_is_written(
     tmp_path: Path, args: tuple[str, ...], fragment: str
 ) -> None:
     (tmp_path / "sub").mkdir()
+    (tmp_path / "link.xlsx").symlink_to("j.sqlite")  # -o through a link onto the journal
     write_csv(tmp_path / "launch.csv", [campaign_row(1)])
     before = sorted(p.name for p in tmp_path.iterdir())
     result = bulkads("run", "launch.csv", *args, "--base-url", "http://127.0.0.1:9", cwd=tmp_path)
