@@ -19,11 +19,11 @@ from rich.progress import Progress
 from runs import campaign_row, served, write_csv
 from test_commands import bulkads, no_traceback
 
+from bulkads.accounts import Accounts
 from bulkads.answers import MAX_MESSAGE, Quota, Verdict, classify
 from bulkads.errors import Halted
 from bulkads.inert import inert
 from bulkads.output import print_accounts, print_report, print_status
-from bulkads.plan import Accounts
 from bulkads.preflight import Preflight
 from bulkads.progress import BarListener, LineListener
 from bulkads.report import Report, RowResult, Summary
