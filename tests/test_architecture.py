@@ -23,6 +23,9 @@ PURE = (
     "bulkads.accounts",
     "bulkads.transport",
     "bulkads.target",
+    "bulkads.urls",
+    "bulkads.inert",
+    "bulkads.redact",
 )
 # The edges: the network, SQLite, the workbook libraries, pandas.
 EDGES = ("aiohttp", "sqlite3", "xlsxwriter", "openpyxl", "python_calamine", "pandas")
