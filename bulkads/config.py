@@ -80,6 +80,7 @@ class RunConfig(EngineSettings):
     command: str = "bulkads run"  # for the Summary sheet; never holds the key
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         check_outputs(results=self.results, journal=self.journal, sheet=self.sheet)
 
 

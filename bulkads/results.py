@@ -18,6 +18,8 @@ import errno
 import gc
 import math
 import os
+import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -106,16 +108,20 @@ def write_results(path: Path, sheet: Sheet, rows: Sequence[RowResult], summary: 
             f"cannot write the results to {path}: the folder {folder} does not exist "
             "(choose another path with -o)"
         )
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise _write_error(path, exc) from exc
-    os.close(fd)
-    temporary = Path(name)
+    temporary: Path | None = None
+    scratch: str | None = None
     failure: BaseException | None = None
     with _quiet_abandoned_files():
         try:
-            _write_workbook(temporary, sheet, rows, summary)
+            with _signals_held():
+                fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+                os.close(fd)
+                temporary = Path(name)
+                # constant_memory streams each sheet's rows through files of its own, and
+                # leaves them behind when a sheet stays empty or the write fails: a folder
+                # of ours catches them all.
+                scratch = tempfile.mkdtemp(prefix="bulkads-")
+            _write_workbook(temporary, scratch, sheet, rows, summary)
             os.chmod(temporary, _file_mode(path))
             os.replace(temporary, path)
         except (OSError, XlsxWriterException) as exc:
@@ -123,11 +129,27 @@ def write_results(path: Path, sheet: Sheet, rows: Sequence[RowResult], summary: 
         except BaseException as exc:  # e.g. SIGTERM turned into an exception: clean up first
             failure = exc.with_traceback(None)
         finally:
-            temporary.unlink(missing_ok=True)
+            with _signals_held():
+                if temporary is not None:
+                    temporary.unlink(missing_ok=True)
+                if scratch is not None:
+                    shutil.rmtree(scratch, ignore_errors=True)
         if failure is not None:
             gc.collect()  # the zip a failed write left open is closed now, in here
     if failure is not None:
         raise failure
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP wait while the temporary file and folder are made or
+    removed: a stop raised half-way (the CLI turns them into exceptions) would leave one."""
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def result_headers(sheet: Sheet) -> list[str]:
@@ -205,34 +227,30 @@ def _own_columns(sheet: Sheet) -> list[Column]:
 
 
 def _write_workbook(
-    target: Path, sheet: Sheet, rows: Sequence[RowResult], summary: Summary
+    target: Path, scratch: str, sheet: Sheet, rows: Sequence[RowResult], summary: Summary
 ) -> None:
-    # constant_memory streams each sheet's rows through a temporary file, and leaves
-    # it behind when a sheet stays empty or the write fails: a folder of our own
-    # catches them all.
-    with tempfile.TemporaryDirectory(prefix="bulkads-") as scratch:
-        workbook = xlsxwriter.Workbook(
-            str(target),
-            {
-                "constant_memory": True,
-                "tmpdir": scratch,
-                "strings_to_numbers": False,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "remove_timezone": True,
-            },
-        )
-        try:
-            styles = _Styles(workbook)
-            _write_results_sheet(workbook.add_worksheet(RESULTS_SHEET), styles, sheet, rows)
-            _write_summary_sheet(workbook.add_worksheet(SUMMARY_SHEET), styles, summary, rows)
-        except BaseException:
-            # close() is what closes the row files' handles; the half-written
-            # workbook it produces is deleted by the caller.
-            with contextlib.suppress(Exception):
-                workbook.close()
-            raise
-        workbook.close()
+    workbook = xlsxwriter.Workbook(
+        str(target),
+        {
+            "constant_memory": True,
+            "tmpdir": scratch,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "remove_timezone": True,
+        },
+    )
+    try:
+        styles = _Styles(workbook)
+        _write_results_sheet(workbook.add_worksheet(RESULTS_SHEET), styles, sheet, rows)
+        _write_summary_sheet(workbook.add_worksheet(SUMMARY_SHEET), styles, summary, rows)
+    except BaseException:
+        # close() is what closes the row files' handles; the half-written
+        # workbook it produces is deleted by the caller.
+        with contextlib.suppress(Exception):
+            workbook.close()
+        raise
+    workbook.close()
 
 
 class _Styles:
