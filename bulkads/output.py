@@ -189,7 +189,7 @@ def _list_warned_rows(console: Console, rows: Sequence[RowResult], *, limit: int
             groups.setdefault((row.status, "; ".join(warnings)), []).append(row.number)
     lines = list(groups.items())
     for (status, message), numbers in lines[:limit]:
-        console.print(f"{_row_numbers(numbers)}: {status}, warning — {message}", markup=False)
+        console.print(shown(f"{_row_numbers(numbers)}: {status}, warning — {message}"))
     if len(lines) > limit:
         more = sum(len(numbers) for _, numbers in lines[limit:])
         console.print(f"... and {more} more row(s) with warnings (see the results workbook)")

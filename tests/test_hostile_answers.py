@@ -27,6 +27,7 @@ from bulkads.output import print_accounts, print_report, print_status
 from bulkads.preflight import Preflight
 from bulkads.progress import BarListener, LineListener
 from bulkads.report import Report, RowResult, Summary
+from bulkads.rules import Issue
 from bulkads.sandbox import SOLO_KEY, SandboxConfig
 from bulkads.sandbox.hostile import HOSTILE_TEXT
 from bulkads.transport import MAX_ANSWER_BYTES
@@ -45,9 +46,12 @@ def shown_everywhere(text: str) -> str:
     """`text` as a server's words, through every printer of the output module and progress."""
     console, out = consoles()
     row = RowResult(number=2, status="rejected", message=text)
+    warned = RowResult(
+        number=3, status="created", message="", issues=(Issue("ad_text", text, "warning"),)
+    )
     summary = Summary(command="bulkads run", started="", ended="", counts={"rejected": 1})
     report = Report(
-        rows=(row,), summary=summary, results_path=None, halt=Halted(text), notes=(text,)
+        rows=(row, warned), summary=summary, results_path=None, halt=Halted(text), notes=(text,)
     )
     print_report(report, console=console, err=console, as_json=False, title="Run")
     print_report(report, console=console, err=console, as_json=True, title="Run")
