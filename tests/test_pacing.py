@@ -119,8 +119,9 @@ def test_work_done_in_a_turn_never_bunches_the_sends(rate: float, commits: list[
 
     async def worker() -> None:
         for turn in turns:
-            async with pacer.turn():
-                time.now += commits[turn % len(commits)]  # the event loop is blocked meanwhile
+            went = await pacer.acquire()
+            time.now += commits[turn % len(commits)]  # the event loop is blocked meanwhile
+            went.out()  # the request leaves now
             sent.append(time.clock())
 
     async def all_workers() -> None:
