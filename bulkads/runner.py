@@ -42,7 +42,13 @@ from bulkads.report import (
 from bulkads.results import TARGET_ID, write_results
 from bulkads.rules import CheckedRow, check_sheet
 from bulkads.sheet import Sheet, summary_items
-from bulkads.status import cached_names, facts_from, load
+from bulkads.status import (
+    ADVERTISER_META,
+    cached_names,
+    facts_from,
+    load,
+    remembered_advertiser,
+)
 from bulkads.stopping import Stopper
 from bulkads.target import Target, bind, check_fed_back
 from bulkads.targeting import Catalogue, cache_path, write_cache
@@ -109,6 +115,8 @@ async def run_async(
     """
     started = clock()
     hooks = _Hooks(progress, on_plan, Stopper())
+    if config.advertiser_id is None:  # the rows as the journal's last run sent them
+        config = replace(config, advertiser_id=remembered_advertiser(config.journal))
     with hooks.stopper.signals(enabled=signals):
         names = cached_names(config.journal, started, base_url=config.base_url)
         sheet, checked = load(
@@ -121,6 +129,8 @@ async def run_async(
         with Journal.open(config.journal, clock=clock) as journal:
             facts = facts_from(sheet, journal, retry_rejected=config.retry_rejected)
             target = _target(config, journal, facts)
+            if config.advertiser_id and not config.dry_run:
+                journal.set_meta(ADVERTISER_META, config.advertiser_id)
             async with Client(
                 base_url=config.base_url,
                 api_key=config.api_key,

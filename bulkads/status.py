@@ -25,6 +25,22 @@ from bulkads.rules import CheckedRow, check_sheet
 from bulkads.sheet import Sheet, read_sheet
 from bulkads.targeting import Catalogue, cache_path, read_cache
 
+ADVERTISER_META = "advertiser_id"  # the journal's meta key: the default its last run gave
+
+
+def remembered_advertiser(journal: Path) -> str | None:
+    """The `--advertiser-id` the journal's last run gave rows without one (None: none).
+
+    The default is part of a row's arguments, so its fingerprint: a later `status` or `run`
+    without the option must read the rows as they were sent, not as changed after creation."""
+    readonly = Journal.open_readonly(journal)
+    if readonly is None:
+        return None
+    try:
+        return readonly.meta(ADVERTISER_META)
+    finally:
+        readonly.close()
+
 
 def load(
     source: Path | Sheet,
@@ -114,13 +130,14 @@ def sheet_status(
     advertiser_id: str | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> tuple[RowResult, ...]:
-    """Every row's status as the next run would start from it (accounts not checked)."""
+    """Every row's status as the next run would start from it (accounts not checked);
+    without `advertiser_id`, the default the journal's last run gave."""
     now = clock()
     names = read_cache(cache_path(journal))  # of any age: as the last run read the names
     sheet, checked = load(
         sheet_path,
         sheet_name=sheet_name,
-        advertiser_id=advertiser_id,
+        advertiser_id=advertiser_id or remembered_advertiser(journal),
         now=now,
         resolve=names.resolve,
     )

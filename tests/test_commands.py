@@ -170,6 +170,26 @@ def test_status_shows_the_journal_without_sending(tmp_path: Path) -> None:
     assert [row["row"] for row in summary["rows"]] == [3, 4, 5]
 
 
+def test_status_and_a_rerun_without_advertiser_id_read_the_rows_as_the_run_sent_them(
+    tmp_path: Path,
+) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(3)])
+    chosen = AGENCY_ADVERTISERS[1].advertiser_id
+    with served() as (sandbox, url):
+        first = bulkads(
+            "run", "launch.csv", "--advertiser-id", chosen, cwd=tmp_path, key=AGENCY_KEY, url=url
+        )
+        assert first.returncode == 0, first.stdout + first.stderr
+        status = bulkads("status", "launch.csv", "--json", cwd=tmp_path, key=None)
+        again = bulkads("run", "launch.csv", "--json", cwd=tmp_path, key=AGENCY_KEY, url=url)
+        sent = sandbox.calls(tool=BILLABLE)
+    assert json.loads(status.stdout)["counts"] == {"created": 3}
+    counts = json.loads(again.stdout)["counts"]
+    assert {name: n for name, n in counts.items() if n} == {"created": 3}
+    assert again.returncode == 0
+    assert len(sent) == 3  # nothing created twice
+
+
 def test_accounts_lists_the_advertisers_and_the_quota(tmp_path: Path) -> None:
     with served() as (sandbox, url):
         result = bulkads("accounts", "--json", cwd=tmp_path, key=AGENCY_KEY, url=url)
