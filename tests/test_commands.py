@@ -309,12 +309,16 @@ def test_a_second_ctrl_c_abandons_calls_in_flight_and_they_stay_resumable(
 
 def test_a_second_run_on_the_same_sheet_is_refused_while_the_first_runs(tmp_path: Path) -> None:
     write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(6)])
-    # 1 s a create: the second command must start (2-3 s on a loaded machine) while the
-    # first still holds the journal.
-    with served(replace(QUICK, latency=(1.0, 1.0))) as (sandbox, url):
+    with served(replace(QUICK, latency=(0.2, 0.2))) as (sandbox, url):
         first = start_run(tmp_path, url, "--concurrency", "1")
-        wait_for_creates(sandbox, 1)
-        second = bulkads("run", "launch.csv", "--base-url", url, cwd=tmp_path)
+        wait_for_creates(sandbox, 1)  # it holds the journal: it is sending
+        # Suspended (Ctrl-Z) it cannot finish before the second starts, however slow the
+        # machine; it still holds the journal, as a running one does.
+        first.send_signal(signal.SIGSTOP)
+        try:
+            second = bulkads("run", "launch.csv", "--base-url", url, cwd=tmp_path)
+        finally:
+            first.send_signal(signal.SIGCONT)
         _, err = first.communicate(timeout=60)
         created = sandbox.created("campaign")
     assert second.returncode == 2
