@@ -44,7 +44,7 @@ from bulkads.journal import Journal
 from bulkads.pacing import Pacer, backoff
 from bulkads.plan import PRODUCES, Work, encode, step_arguments, steps_for
 from bulkads.states import RowState, StepState
-from bulkads.transport import Answer, Transport
+from bulkads.transport import Answer, Transport, until_out
 
 log = logging.getLogger("bulkads")
 
@@ -345,7 +345,7 @@ class Engine:
             self._journal.mark_sending(item.fingerprint, tool)
             out = asyncio.Event()
             call = asyncio.ensure_future(self._transport.call(tool, body, key, on_sent=out.set))
-            await _first(call, out)
+            await until_out(call, out)
             turn.out()  # the pacer's rules hold for when it actually left
             slot.sent()
             self.stats.most_in_flight = max(self.stats.most_in_flight, self._gate.on_wire)
@@ -407,17 +407,6 @@ class Engine:
             answer=outcome.message,
             ids=ids,
         )
-
-
-async def _first(call: asyncio.Future[Answer], out: asyncio.Event) -> None:
-    """Until the request is out (or the call ended without sending it)."""
-    if out.is_set():
-        return
-    waiting = asyncio.ensure_future(out.wait())
-    try:
-        await asyncio.wait((call, waiting), return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        waiting.cancel()
 
 
 def _pending_message(outcome: Outcome | None, halt: BulkadsError | None) -> str:

@@ -24,7 +24,7 @@ from bulkads.answers import Outcome, Quota, Verdict, judge, run_error, unreachab
 from bulkads.arguments import ACCOUNTS, USAGE
 from bulkads.pacing import Pacer, backoff
 from bulkads.plan import encode
-from bulkads.transport import Transport
+from bulkads.transport import Answer, Transport, until_out
 
 UNREAD_ACCOUNTS = (
     "the API's list of connected advertisers could not be read (run `bulkads accounts` "
@@ -75,9 +75,8 @@ async def preflight(
 async def usage_now(transport: Transport, pacer: Pacer, *, within: float) -> Quota | None:
     """The quota as the API counts it now, asked once (free); None if it does not say
     within `within` seconds. After answers were lost, it tells what they were billed."""
-    await pacer.acquire()
     try:
-        answer = await asyncio.wait_for(transport.call(USAGE, encode({})), within)
+        answer = await asyncio.wait_for(_call(pacer, transport, USAGE, {}), within)
     except TimeoutError:
         return None
     outcome = judge(answer)
@@ -116,8 +115,7 @@ async def ask(
 async def _ask(asker: _Asker, tool: str, arguments: dict[str, Any]) -> Outcome:
     outcome = Outcome(Verdict.RETRY, "not asked")
     for attempt in range(1, _ATTEMPTS + 1):
-        await asker.pacer.acquire()
-        answer = await asker.transport.call(tool, encode(arguments))
+        answer = await _call(asker.pacer, asker.transport, tool, arguments)
         outcome = judge(answer)
         if outcome.verdict is not Verdict.RETRY:
             break
@@ -128,6 +126,23 @@ async def _ask(asker: _Asker, tool: str, arguments: dict[str, Any]) -> Outcome:
             await asker.sleep(min(pause, _MOST_PAUSE))
     _raise_for(outcome, no_answer=outcome.verdict is Verdict.RETRY and answer.status is None)
     return outcome
+
+
+async def _call(pacer: Pacer, transport: Transport, tool: str, arguments: dict[str, Any]) -> Answer:
+    """One free call, timed by the pacer when it actually leaves, as the engine's are: the
+    first calls open new connections, and a send timed before that set-up came closer to
+    the next ones at the server than the rate allows."""
+    call: asyncio.Future[Answer] | None = None
+    try:
+        turn = await pacer.acquire()
+        out = asyncio.Event()
+        call = asyncio.ensure_future(transport.call(tool, encode(arguments), on_sent=out.set))
+        await until_out(call, out)
+        turn.out()
+        return await call
+    finally:
+        if call is not None and not call.done():
+            call.cancel()  # timed out or stopped: the free call is not left behind
 
 
 def _raise_for(outcome: Outcome, *, no_answer: bool) -> None:

@@ -129,3 +129,14 @@ class ScriptedTransport:
     def calls(self, tool: str) -> list[Request]:
         """The requests sent to `tool`, in order."""
         return [request for request in self.requests if request.tool == tool]
+
+
+async def until_out(call: asyncio.Future[Answer], out: asyncio.Event) -> None:
+    """Until the request is out (`out`, set by `on_sent`) or the call ended without it."""
+    if out.is_set():
+        return
+    waiting = asyncio.ensure_future(out.wait())
+    try:
+        await asyncio.wait((call, waiting), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+from collections.abc import Callable
 from typing import TypeVar
 
 from hypothesis import given, settings
@@ -15,6 +16,8 @@ from hypothesis import strategies as st
 from virtual import VirtualTime
 
 from bulkads.pacing import Pacer
+from bulkads.preflight import ask
+from bulkads.transport import Answer
 
 T = TypeVar("T")
 
@@ -129,3 +132,50 @@ def test_work_done_in_a_turn_never_bunches_the_sends(rate: float, commits: list[
 
     time.run(all_workers())
     assert most_in_window(sorted(sent), max(1.0, 1 / rate)) <= max(1, math.floor(rate))
+
+
+class _Connecting:
+    """A transport whose requests leave only after their connection's set-up (virtual time)."""
+
+    def __init__(self, time: VirtualTime, setups: list[float]) -> None:
+        self._time = time
+        self._setups = setups
+        self.left: list[float] = []
+
+    async def call(
+        self,
+        tool: str,
+        body: bytes,
+        idempotency_key: str | None = None,
+        *,
+        on_sent: Callable[[], None] | None = None,
+    ) -> Answer:
+        await self._time.sleep(self._setups[len(self.left) % len(self._setups)])
+        self.left.append(self._time.clock())
+        if on_sent is not None:
+            on_sent()
+        return Answer(200, b'{"success": true, "data": {"text": "ok"}}')
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rate=st.floats(min_value=1, max_value=40),
+    setups=st.lists(st.floats(min_value=0, max_value=0.3), min_size=1, max_size=10),
+)
+def test_free_calls_are_timed_when_they_leave_not_when_their_turn_came(
+    rate: float, setups: list[float]
+) -> None:
+    """Pre-flight and lookups open new connections: a set-up of variable time, then the send."""
+    time = VirtualTime()
+    pacer = Pacer(rate, clock=time.clock, sleep=time.sleep)
+    transport = _Connecting(time, setups)
+
+    async def asker() -> None:
+        for _ in range(8):
+            await ask(transport, pacer, "get_usage_status", {}, sleep=time.sleep)
+
+    async def all_askers() -> None:
+        await asyncio.gather(*(asker() for _ in range(6)))
+
+    time.run(all_askers())
+    assert most_in_window(transport.left, max(1.0, 1 / rate)) <= max(1, math.floor(rate))
