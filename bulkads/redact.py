@@ -3,7 +3,7 @@
 Usage::
 
     redact = Redactor(api_key)
-    redact.data(b'{"error": "bad header Authorization: Bearer sk_live_abc"}')
+    redact.data(b'{"error": "bad header Authorization: Bearer sk_fake_abc"}')
     # b'{"error": "bad header Authorization: Bearer [key redacted]"}'
 
 A careless server's debug message may quote the Authorization header; the answer's

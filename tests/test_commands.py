@@ -202,7 +202,7 @@ def test_accounts_lists_the_advertisers_and_the_quota(tmp_path: Path) -> None:
 
 
 def test_the_key_is_never_printed_logged_or_written(tmp_path: Path) -> None:
-    secret = "sk_live_" + "S3cr3tValue" * 3
+    secret = "sk_fake_" + "S3cr3tValue" * 3
     key_file = tmp_path / "key.txt"
     key_file.write_text(secret + "\n")
     write_csv(tmp_path / "launch.csv", [campaign_row(1)])
@@ -343,7 +343,7 @@ def test_template_writes_a_sheet_whose_example_row_is_refused_until_deleted(
 
 
 def test_demo_creates_the_sample_campaigns_and_writes_demo_results(tmp_path: Path) -> None:
-    result = bulkads("demo", cwd=tmp_path, key="sk_live_should_be_ignored")
+    result = bulkads("demo", cwd=tmp_path, key="sk_fake_should_be_ignored")
     assert result.returncode == 0, result.stdout + result.stderr
     book = openpyxl.load_workbook(tmp_path / "demo-results.xlsx")
     statuses = [r[1] for r in book["Results"].iter_rows(min_row=2, values_only=True)]

@@ -148,7 +148,7 @@ def test_a_key_quoted_back_by_the_server_is_never_shown_journaled_or_written(
 
 
 def test_a_refused_key_quoted_back_is_not_shown_either(tmp_path: Path) -> None:
-    wrong = "sk_live_typo_3b9f1e77"
+    wrong = "sk_fake_typo_3b9f1e77"
     with served(SandboxConfig(echo_authorization=True, seed=1)) as (_, url):
         result = bulkads("accounts", cwd=tmp_path, url=url, key=wrong)
     no_traceback(result)

@@ -17,7 +17,7 @@ from bulkads.errors import UsageError
 from bulkads.runner import run
 from bulkads.sandbox import SOLO_KEY
 
-LIVE_KEY = "sk_live_7Hq2mZ9xWc4t"
+LIVE_KEY = "sk_fake_7Hq2mZ9xWc4t"
 
 
 def refused(result_args: tuple[str, ...], tmp_path: Path, key: str | None = SOLO_KEY) -> str:
@@ -35,13 +35,13 @@ def refused(result_args: tuple[str, ...], tmp_path: Path, key: str | None = SOLO
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
-        (f"{LIVE_KEY}\r\nsk_live_second".encode(), "holds a line break"),
-        (f"sk_live_ab{chr(0)}cd".encode(), "control character"),
+        (f"{LIVE_KEY}\r\nsk_fake_second".encode(), "holds a line break"),
+        (f"sk_fake_ab{chr(0)}cd".encode(), "control character"),
         (f"{LIVE_KEY}\u00e9".encode(), "not plain ASCII"),
         (LIVE_KEY.encode("utf-16"), "not UTF-8 text"),
         (b"\xff\xfe\x00garbage\x80", "not UTF-8 text"),
         (b"  \n", "is empty"),
-        (b"sk_live 7Hq2m", "holds a space"),
+        (b"sk_fake 7Hq2m", "holds a space"),
     ],
 )
 def test_a_bad_key_file_is_one_line_that_never_quotes_the_key(

@@ -81,7 +81,7 @@ async def test_free_tools_answer_even_when_the_quota_is_spent() -> None:
     assert statuses == [200, 200, 200]
 
 
-@pytest.mark.parametrize("key", [None, "sk_live_not_a_real_key_123456", ""])
+@pytest.mark.parametrize("key", [None, "sk_fake_not_a_real_key_123456", ""])
 async def test_a_missing_or_unknown_key_is_answered_401_without_echoing_it(
     key: str | None,
 ) -> None:

@@ -191,10 +191,10 @@ def test_max_calls_caps_the_billable_calls_of_a_run(tmp_path: Path) -> None:
 def test_a_refused_key_halts_before_any_billable_call(tmp_path: Path) -> None:
     sheet = write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(3)])
     with served() as (sandbox, url):
-        report = runner.run(config_for(sheet, url, key="sk_live_wrong_key_0123456789abcdef"))
+        report = runner.run(config_for(sheet, url, key="sk_fake_wrong_key_0123456789abcdef"))
         assert not sandbox.calls(tool="create_tiktok_campaign")
     assert isinstance(report.halt, KeyRefused)
-    assert "sk_live_wrong" not in str(report.halt)
+    assert "sk_fake_wrong" not in str(report.halt)
     assert report.exit_code == 3
     assert [row.status for row in report.rows] == ["pending"] * 3
     assert "refused the key" in report.rows[0].message

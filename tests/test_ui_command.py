@@ -33,14 +33,14 @@ def start_ui(folder: Path, **env: str) -> tuple[subprocess.Popen[str], list[str]
 
 
 def test_bulkads_ui_prints_its_address_with_a_token_and_never_the_key(tmp_path: Path) -> None:
-    child, lines = start_ui(tmp_path, ADSPIRER_API_KEY="sk_live_never_shown_1234")
+    child, lines = start_ui(tmp_path, ADSPIRER_API_KEY="sk_fake_never_shown_1234")
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=30)
     printed = "".join(lines) + out + err
     url = lines[1].strip()
     assert url.startswith("http://127.0.0.1:") and "/?token=" in url
     assert "live launches go to https://api.adspirer.ai" in printed
-    assert "sk_live_never_shown_1234" not in printed
+    assert "sk_fake_never_shown_1234" not in printed
     assert child.returncode == 0
 
 

@@ -162,7 +162,7 @@ async def test_every_response_forbids_framing_foreign_scripts_and_sniffing(tmp_p
 
 async def test_a_refused_key_is_said_on_the_page_without_the_key(tmp_path: Path) -> None:
     (tmp_path / "launch.xlsx").write_bytes((SAMPLES / "small_launch.xlsx").read_bytes())
-    wrong = "sk_live_wrong_but_secret_42"
+    wrong = "sk_fake_wrong_but_secret_42"
     with served(QUICK) as (live, live_url):
         settings = ui_settings(tmp_path, live_url=live_url, api_key=Secret(wrong))
         async with client_for(settings) as client:
