@@ -163,12 +163,7 @@ def _list_open_rows(
         if row.status in OPEN_STATUSES:
             message = row.message.replace(halt, "halted (see below)") if halt else row.message
             groups.setdefault((row.status, message), []).append(row.number)
-    lines = list(groups.items())
-    for (status, message), numbers in lines[:limit]:
-        console.print(shown(f"{_row_numbers(numbers)}: {status} — {message}"))
-    if len(lines) > limit:
-        more = sum(len(numbers) for _, numbers in lines[limit:])
-        console.print(f"... and {more} more row(s) (see the results workbook)")
+    _print_groups(console, groups, limit=limit, label="", more="row(s)")
 
 
 def _row_numbers(numbers: Sequence[int], *, shown: int = 5) -> str:
@@ -187,12 +182,24 @@ def _list_warned_rows(console: Console, rows: Sequence[RowResult], *, limit: int
         warnings = [i.message for i in row.issues if i.severity == "warning"]
         if warnings and row.status not in OPEN_STATUSES:
             groups.setdefault((row.status, "; ".join(warnings)), []).append(row.number)
+    _print_groups(console, groups, limit=limit, label=", warning", more="row(s) with warnings")
+
+
+def _print_groups(
+    console: Console,
+    groups: dict[tuple[str, str], list[int]],
+    *,
+    limit: int,
+    label: str,
+    more: str,
+) -> None:
+    """One line per (status, message) group, the first `limit` of them, then a count."""
     lines = list(groups.items())
     for (status, message), numbers in lines[:limit]:
-        console.print(shown(f"{_row_numbers(numbers)}: {status}, warning — {message}"))
+        console.print(shown(f"{_row_numbers(numbers)}: {status}{label} — {message}"))
     if len(lines) > limit:
-        more = sum(len(numbers) for _, numbers in lines[limit:])
-        console.print(f"... and {more} more row(s) with warnings (see the results workbook)")
+        left = sum(len(numbers) for _, numbers in lines[limit:])
+        console.print(f"... and {left} more {more} (see the results workbook)")
 
 
 def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None:
