@@ -11,7 +11,8 @@ what is known before any call).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -33,13 +34,19 @@ def remembered_advertiser(journal: Path) -> str | None:
 
     The default is part of a row's arguments, so its fingerprint: a later `status` or `run`
     without the option must read the rows as they were sent, not as changed after creation."""
+    with _reading(journal) as readonly:
+        return readonly.meta(ADVERTISER_META) if readonly else None
+
+
+@contextmanager
+def _reading(journal: Path) -> Iterator[Journal | None]:
+    """The journal opened for reading (None if there is none yet), closed afterwards."""
     readonly = Journal.open_readonly(journal)
-    if readonly is None:
-        return None
     try:
-        return readonly.meta(ADVERTISER_META)
+        yield readonly
     finally:
-        readonly.close()
+        if readonly is not None:
+            readonly.close()
 
 
 def load(
@@ -141,25 +148,16 @@ def sheet_status(
         now=now,
         resolve=names.resolve,
     )
-    readonly = Journal.open_readonly(journal)
-    try:
+    with _reading(journal) as readonly:
         facts = facts_from(sheet, readonly)
-    finally:
-        if readonly is not None:
-            readonly.close()
     plan = make_plan(checked, facts, budget=None, now=now)
     return build_rows(checked, plan, facts.journal_rows, facts.journal_steps, None)
 
 
 def last_run(journal: Path) -> str:
     """How the journal's latest run ended, in one line ("" when nothing ran yet)."""
-    readonly = Journal.open_readonly(journal)
-    if readonly is None:
-        return ""
-    try:
-        found = readonly.last_run()
-    finally:
-        readonly.close()
+    with _reading(journal) as readonly:
+        found = readonly.last_run() if readonly else None
     if found is None:
         return ""
     command, started, ended, outcome = found
