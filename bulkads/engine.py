@@ -88,6 +88,9 @@ class Stats:
     unanswered: int = 0  # requests that got no answer: their billing is not known here
     quota: Quota | None = None  # the latest quota block seen
     most_used: int | None = None  # the highest `used` seen (a replay carries an old one)
+    # Calls abandoned in flight by a stop: the API bills those it finishes, after this run
+    # can learn of it; the record says so rather than count or drop them silently.
+    left_in_flight: int = 0
 
     def learn(self, quota: Quota) -> None:
         """A quota block seen: the latest, and the highest `used`."""
@@ -160,6 +163,8 @@ class Engine:
         if self.halt is None or (abandon and not self._abandoned):
             self.halt = self.halt or reason
             self._abandoned = abandon
+            if abandon:
+                self.stats.left_in_flight = self._gate.on_wire
             self._listener.stopping(str(self.halt), self._gate.on_wire, abandoned=abandon)
         self._stopped.set()
 

@@ -75,6 +75,8 @@ def print_report(
         if summary.calls_spent or summary.quota_left is not None:
             left = "unknown" if summary.quota_left is None else summary.quota_left
             console.print(shown(f"Billable calls spent: {summary.calls_spent}; quota left: {left}"))
+        if summary.left_in_flight:
+            console.print(shown(left_in_flight_line(summary.left_in_flight)))
         if report.results_path:
             console.print(shown(f"Results: {report.results_path}"))
     if report.halt is not None:
@@ -84,12 +86,23 @@ def print_report(
         err.print(f"bulkads: {pending} row(s) pending: rerun the same command to resume")
 
 
+def left_in_flight_line(count: int) -> str:
+    """What a stop left in flight: the API bills those it finishes, maybe after the run ended,
+    so "calls spent" may not hold them yet."""
+    return (
+        f"{count} call(s) were still in flight when the run stopped: the API bills those it "
+        "finishes, and calls spent above holds only what it had billed by then; the next run "
+        "resends them with their keys (never billed twice)"
+    )
+
+
 def json_summary(report: Report) -> dict[str, Any]:
     summary = report.summary
     return {
         "exit_code": report.exit_code,
         "counts": summary.counts,
         "calls_spent": summary.calls_spent,
+        "left_in_flight": summary.left_in_flight,
         "planned_calls": report.planned_calls,
         "quota_used": summary.quota_used,
         "quota_left": summary.quota_left,

@@ -78,6 +78,7 @@ class Summary:
     ended: str
     counts: dict[str, int] = field(default_factory=dict)  # by status
     calls_spent: int = 0
+    left_in_flight: int = 0  # calls abandoned in flight by a stop (billed if the API finished)
     quota_used: int | None = None
     quota_left: int | None = None
     target: str = ""  # the base URL and key fingerprint, as said to the user
@@ -129,6 +130,7 @@ def summarize(
     started: datetime,
     ended: datetime,
     calls: int = 0,
+    left_in_flight: int = 0,
     quota: Quota | None = None,
     target: Target | None = None,
     halt: BulkadsError | None = None,
@@ -144,6 +146,7 @@ def summarize(
         ended=ended.isoformat(timespec="seconds"),
         counts={status: counts.get(status, 0) for status in STATUSES},
         calls_spent=calls,
+        left_in_flight=left_in_flight,
         quota_used=quota.used if quota else None,
         quota_left=quota.left if quota else None,
     )

@@ -480,6 +480,11 @@ def _write_summary_sheet(
     lines += [
         ("total rows", sum(counts.get(status, 0) for status in STATUSES)),
         ("calls spent", summary.calls_spent),
+        *(
+            [("calls in flight at the stop", summary.left_in_flight)]
+            if summary.left_in_flight
+            else []
+        ),
         ("quota used", "unknown" if summary.quota_used is None else summary.quota_used),
         ("quota left", "unknown" if summary.quota_left is None else summary.quota_left),
         ("started", summary.started),

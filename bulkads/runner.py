@@ -176,6 +176,7 @@ def _report(
         started=started,
         ended=clock(),
         calls=sent.calls(),
+        left_in_flight=engine.stats.left_in_flight if engine else 0,
         quota=quota,
         target=target,
         halt=sent.halt,

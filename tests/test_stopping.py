@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import pty
+import re
 import signal
 import subprocess
 import sys
@@ -159,3 +160,24 @@ def test_a_closed_terminal_still_gets_its_results_written_and_exit_3(tmp_path: P
     assert code == 3
     assert "pending" in statuses(tmp_path / "launch.results.xlsx")
     assert "stopped by SIGHUP" in last_run(tmp_path / "launch.results.journal.sqlite")
+
+
+def test_calls_left_in_flight_by_a_stop_are_said_not_counted_nor_dropped(tmp_path: Path) -> None:
+    """The calls a stop left in flight (billed if the API finishes them, perhaps after the run
+    ended) are named beside "calls spent", on the terminal and in the Summary sheet."""
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(ROWS)])
+    results = tmp_path / "launch.results.xlsx"
+    with served(replace(QUICK, latency=(3.0, 3.0))) as (sandbox, url):
+        run = ("run", "launch.csv", "--base-url", url, "--rate", "50", "--concurrency", "3")
+        process = start_bulkads(tmp_path, *run)
+        wait_for_creates(sandbox, 3)  # three 3 s calls in flight
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    said = " ".join(out.split())
+    assert process.returncode == 3, err
+    spent = int(re.search(r"Billable calls spent: (\d+)", said).group(1))  # type: ignore[union-attr]
+    left = int(re.search(r"(\d+) call\(s\) were still in flight when", said).group(1))  # type: ignore[union-attr]
+    assert left >= 1 and spent <= len(sandbox.calls(tool=CREATE))
+    book = openpyxl.load_workbook(results)
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
+    assert (summary["calls spent"], summary["calls in flight at the stop"]) == (spent, left)
