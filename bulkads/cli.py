@@ -1,29 +1,37 @@
 """The `bulkads` command line: configuration is built here, once, and passed down.
 
-Every user mistake ends in one line on stderr and an exit code (§1), never a traceback.
+Every user mistake ends in one line on stderr and an exit code (§1), never a traceback
+(`cli_terminal`); the options several commands share are defined in `cli_options`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
 import os
-import shlex
-import signal
-import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 
 from bulkads import __version__
+from bulkads.cli_options import (
+    CONCURRENCY,
+    advertiser_option,
+    force_option,
+    journal_option,
+    json_option,
+    results_option,
+    run_options,
+    sheet_option,
+)
+from bulkads.cli_terminal import (
+    command_line,
+    console,
+    finish,
+    friendly,
+    terminated_as_interrupt,
+)
 from bulkads.concurrency import Setting
 from bulkads.config import (
-    BASE_URL_ENV,
-    DEFAULT_BASE_URL,
     KEY_ENV,
     LIMITS,
     RunConfig,
@@ -32,62 +40,14 @@ from bulkads.config import (
     default_journal_path,
     default_results_path,
 )
-from bulkads.errors import BulkadsError, Interrupted, UsageError
+from bulkads.errors import UsageError
 from bulkads.inert import shown
 from bulkads.options import api_key_from, build_config
-from bulkads.output import print_accounts, print_plan, print_report, print_status
+from bulkads.output import print_accounts, print_plan, print_status
 from bulkads.plan import Plan
 from bulkads.preflight import Preflight
 from bulkads.progress import progress_for
 from bulkads.report import Report
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _console(*, stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, emoji=False)
-
-
-def _friendly(command: F) -> F:
-    """Turn a BulkadsError into one line on stderr and its exit code."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except BulkadsError as exc:
-            _console(stderr=True).print(shown(f"bulkads: error: {exc}"))
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            _console(stderr=True).print("bulkads: interrupted", markup=False)
-            sys.exit(Interrupted.exit_code)
-
-    return wrapper  # type: ignore[return-value]
-
-
-# Options several commands share, defined once.
-_results_option = click.option(
-    "-o",
-    "--output",
-    "results",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Results workbook (default: SHEET.results.xlsx beside the sheet).",
-)
-_sheet_option = click.option("--sheet", "sheet_name", help="Worksheet name (default: the first).")
-_advertiser_option = click.option(
-    "--advertiser-id", help="Default advertiser for rows whose advertiser_id is empty."
-)
-_json_option = click.option(
-    "--json", "as_json", is_flag=True, help="A machine-readable summary on stdout."
-)
-_force_option = click.option(
-    "--force", is_flag=True, help="Replace an output file that bulkads did not write."
-)
-_journal_option = click.option(
-    "--journal",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Journal file (default: RESULTS with .journal.sqlite).",
-)
 
 
 class _Commands(click.Group):
@@ -103,26 +63,6 @@ class _Commands(click.Group):
 
             return sandbox_command
         return super().get_command(ctx, cmd_name)
-
-
-class _ConcurrencyType(click.ParamType[Setting, Any]):
-    """`auto` or a whole number of requests in flight (at least 1)."""
-
-    name = "auto|N"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> Setting:
-        if isinstance(value, int) or str(value).strip().isdigit():
-            number = int(value)
-            if number >= 1:
-                return number
-        elif str(value).strip().lower() == "auto":
-            return "auto"
-        self.fail(f"{value!r} is neither auto nor a whole number from 1, e.g. 8", param, ctx)
-
-
-_CONCURRENCY = _ConcurrencyType()
 
 
 @click.group(
@@ -152,8 +92,8 @@ def main() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["xlsx", "csv"]), help="Without -o: xlsx (default) or csv."
 )
-@_force_option
-@_friendly
+@force_option
+@friendly
 def template(output: Path | None, fmt: str | None, force: bool) -> None:
     """Write a fill-in template: a column per argument, notes, dropdowns, an example row."""
     from bulkads.destinations import template_destination
@@ -161,19 +101,19 @@ def template(output: Path | None, fmt: str | None, force: bool) -> None:
 
     path, chosen = template_destination(output, fmt, force=force)
     write_template(path, fmt=chosen)
-    _console().print(
+    console().print(
         shown(f"Wrote {path}. Fill one row per campaign, then: bulkads validate {path}")
     )
 
 
 @main.command()
 @click.argument("sheet", type=click.Path(path_type=Path))
-@_results_option
-@_sheet_option
-@_advertiser_option
-@_json_option
-@_force_option
-@_friendly
+@results_option
+@sheet_option
+@advertiser_option
+@json_option
+@force_option
+@friendly
 def validate(
     sheet: Path,
     results: Path | None,
@@ -191,60 +131,21 @@ def validate(
     from bulkads.status import validate as validate_sheet
 
     results = results_destination(sheet, results, force=force)
-    with _terminated_as_interrupt():
+    with terminated_as_interrupt():
         report = validate_sheet(
             sheet,
             results=results,
             sheet_name=sheet_name,
             advertiser_id=advertiser_id,
-            command=_command_line(),
+            command=command_line(),
         )
-    _finish(report, as_json=as_json, title="Validation")
-
-
-@contextlib.contextmanager
-def _terminated_as_interrupt() -> Iterator[None]:
-    """SIGTERM or SIGHUP raise Interrupted where the work is, so a half-written results
-    file and its temporary folder are cleaned up on the way out (the default kills)."""
-
-    def stop(signum: int, frame: object) -> None:
-        raise Interrupted(
-            f"stopped by {signal.Signals(signum).name}; run the command again to finish"
-        )
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _run_options(command: F) -> F:
-    options = [
-        click.option(
-            "--base-url",
-            envvar=BASE_URL_ENV,
-            default=DEFAULT_BASE_URL,
-            show_default=True,
-            help="API base URL [env ADSPIRER_BASE_URL]. Plain "
-            "http:// only for 127.0.0.1/localhost (the sandbox).",
-        ),
-        click.option(
-            "--api-key-file",
-            type=click.Path(path_type=Path),
-            help="Read the API key from this file (default: env ADSPIRER_API_KEY).",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    finish(report, as_json=as_json, title="Validation")
 
 
 @main.command()
 @click.argument("sheet", type=click.Path(path_type=Path))
-@_results_option
-@_run_options
+@results_option
+@run_options
 @click.option(
     "--rate",
     type=click.FloatRange(*LIMITS["rate"]),
@@ -254,7 +155,7 @@ def _run_options(command: F) -> F:
 )
 @click.option(
     "--concurrency",
-    type=_CONCURRENCY,
+    type=CONCURRENCY,
     default=default("concurrency"),
     show_default=True,
     help="Requests in flight: auto sizes them from the rate and the answers' latency, "
@@ -279,18 +180,18 @@ def _run_options(command: F) -> F:
     type=click.IntRange(*LIMITS["max_calls"]),
     help="Spend at most N billable calls this run.",
 )
-@_advertiser_option
-@_sheet_option
+@advertiser_option
+@sheet_option
 @click.option(
     "--dry-run", is_flag=True, help="Validate, ask the free tools, print the plan; spend nothing."
 )
 @click.option(
     "--retry-rejected", is_flag=True, help="Send rows the API rejected before again, with new keys."
 )
-@_journal_option
-@_json_option
-@_force_option
-@_friendly
+@journal_option
+@json_option
+@force_option
+@friendly
 def run(
     sheet: Path,
     results: Path | None,
@@ -336,25 +237,25 @@ def run(
         advertiser_id=advertiser_id,
         dry_run=dry_run,
         retry_rejected=retry_rejected,
-        command=_command_line(),
+        command=command_line(),
     )
     report = _execute(config, as_json=as_json)
-    _finish(report, as_json=as_json, title="Dry run" if dry_run else "Run")
+    finish(report, as_json=as_json, title="Dry run" if dry_run else "Run")
 
 
 def _execute(config: RunConfig, *, as_json: bool) -> Report:
     from bulkads.runner import run_async
 
-    err = _console(stderr=True)
+    err = console(stderr=True)
 
     def on_plan(plan: Plan, found: Preflight) -> None:
         print_plan(err, plan, found, dry_run=config.dry_run)
 
     async def go() -> Report:
-        console = err if as_json else _console()
+        shown_on = err if as_json else console()
         return await run_async(
             config,
-            progress=lambda total: progress_for(total, console=console, rate=config.rate),
+            progress=lambda total: progress_for(total, console=shown_on, rate=config.rate),
             on_plan=on_plan,
             signals=True,
         )
@@ -364,12 +265,12 @@ def _execute(config: RunConfig, *, as_json: bool) -> Report:
 
 @main.command()
 @click.argument("sheet", type=click.Path(path_type=Path))
-@_results_option
-@_journal_option
-@_sheet_option
-@_advertiser_option
-@_json_option
-@_friendly
+@results_option
+@journal_option
+@sheet_option
+@advertiser_option
+@json_option
+@friendly
 def status(
     sheet: Path,
     results: Path | None,
@@ -385,13 +286,13 @@ def status(
     journal = journal or default_journal_path(results)
     rows = sheet_status(sheet, journal=journal, sheet_name=sheet_name, advertiser_id=advertiser_id)
     last = last_run(journal)
-    print_status(rows, console=_console(), as_json=as_json, title=sheet.name, last_run=last)
+    print_status(rows, console=console(), as_json=as_json, title=sheet.name, last_run=last)
 
 
 @main.command()
-@_run_options
-@_json_option
-@_friendly
+@run_options
+@json_option
+@friendly
 def accounts(base_url: str, api_key_file: Path | None, as_json: bool) -> None:
     """The connected TikTok advertiser accounts and the quota left (free calls)."""
     from bulkads.client import Client, check_base_url
@@ -405,7 +306,7 @@ def accounts(base_url: str, api_key_file: Path | None, as_json: bool) -> None:
         async with Client(base_url=base_url, api_key=key, timeout=60, concurrency=1) as client:
             return await preflight(client, Pacer(2.0))
 
-    print_accounts(asyncio.run(ask()), console=_console(), as_json=as_json)
+    print_accounts(asyncio.run(ask()), console=console(), as_json=as_json)
 
 
 @main.command()
@@ -417,8 +318,8 @@ def accounts(base_url: str, api_key_file: Path | None, as_json: bool) -> None:
     show_default=True,
     help="Where to write the results workbook.",
 )
-@_force_option
-@_friendly
+@force_option
+@friendly
 def demo(output: Path, force: bool) -> None:
     """Run a sample sheet through the built-in sandbox and write its results workbook.
 
@@ -429,9 +330,8 @@ def demo(output: Path, force: bool) -> None:
     from bulkads.destinations import results_destination
 
     output = results_destination(None, output, force=force)
-    console = _console()
-    report = run_demo(output, console=console)
-    _finish(report, as_json=False, title="Demo")
+    report = run_demo(output, console=console())
+    finish(report, as_json=False, title="Demo")
 
 
 @main.command()
@@ -450,8 +350,8 @@ def demo(output: Path, force: bool) -> None:
     show_default=True,
     help="Where dropped sheets, their journals and results are kept.",
 )
-@_run_options
-@_friendly
+@run_options
+@friendly
 def ui(
     port: int, no_browser: bool, workdir: Path, base_url: str, api_key_file: Path | None
 ) -> None:
@@ -486,17 +386,3 @@ def _file_key(path: Path | None) -> Secret | None:
     from bulkads.keys import key_from_file
 
     return None if path is None else key_from_file(path)
-
-
-def _command_line() -> str:
-    """The command as typed; the key is never an argument, so this holds no secret."""
-    return shlex.join(["bulkads", *sys.argv[1:]])
-
-
-def _finish(report: Report, *, as_json: bool, title: str) -> None:
-    console = _console()
-    with contextlib.suppress(OSError):  # the terminal is gone: the results hold the record
-        print_report(
-            report, console=console, err=_console(stderr=True), as_json=as_json, title=title
-        )
-    sys.exit(report.exit_code)
