@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from bulkads.report import RowResult, Summary
-from bulkads.results import TRAILING_COLUMNS, result_headers, write_results
+from bulkads.results import write_results
+from bulkads.results_sheet import TRAILING_COLUMNS, result_headers
 from bulkads.rules import Issue
 from bulkads.sheet import Column, Sheet, SheetRow
 

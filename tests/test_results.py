@@ -20,7 +20,9 @@ from bulkads.arguments import BY_NAME
 from bulkads.errors import UsageError
 from bulkads.guidance import header_note
 from bulkads.report import RowResult, Summary
-from bulkads.results import result_headers, write_results
+from bulkads.results import write_results
+from bulkads.results_cells import ERROR_FILL, STATUS_FILLS, WARNING_FILL
+from bulkads.results_sheet import RESULT_NOTES, result_headers
 from bulkads.rules import Issue
 from bulkads.sheet import Column, Sheet, SheetRow
 from bulkads.states import STATUSES
@@ -267,7 +269,7 @@ def test_a_huge_integer_cell_is_kept_exact_as_text(tmp_path: Path) -> None:
 def test_invalid_cell_is_highlighted_with_a_comment_naming_the_rule(tmp_path: Path) -> None:
     ws = results_sheet(write(tmp_path))
     bad = cell_of(ws, 2, "ad_text")
-    assert bad.fill.fgColor.rgb == "FF" + results_module.ERROR_FILL[1:]  # type: ignore[attr-defined]
+    assert bad.fill.fgColor.rgb == "FF" + ERROR_FILL[1:]  # type: ignore[attr-defined]
     assert "ad_text: at most 100 characters" in bad.comment.text  # type: ignore[attr-defined]
     assert cell_of(ws, 1, "ad_text").comment is None  # type: ignore[attr-defined]
     assert cell_of(ws, 1, "ad_text").fill.fill_type is None  # type: ignore[attr-defined]
@@ -276,7 +278,7 @@ def test_invalid_cell_is_highlighted_with_a_comment_naming_the_rule(tmp_path: Pa
 def test_a_warning_gets_a_lighter_fill_and_its_comment(tmp_path: Path) -> None:
     ws = results_sheet(write(tmp_path))
     warned = cell_of(ws, 2, "budget_daily")
-    assert warned.fill.fgColor.rgb == "FF" + results_module.WARNING_FILL[1:]  # type: ignore[attr-defined]
+    assert warned.fill.fgColor.rgb == "FF" + WARNING_FILL[1:]  # type: ignore[attr-defined]
     assert "budget_daily: under 50" in warned.comment.text  # type: ignore[attr-defined]
     assert warned.value == 75  # type: ignore[attr-defined]
 
@@ -293,9 +295,7 @@ def test_an_issue_about_a_missing_column_marks_no_cell(tmp_path: Path) -> None:
 def test_status_cell_is_colored_by_status(tmp_path: Path) -> None:
     ws = results_sheet(write(tmp_path))
     colors = {ws.cell(r, 2).value: ws.cell(r, 2).fill.fgColor.rgb for r in (2, 3, 4)}
-    assert colors == {
-        s: "FF" + results_module.STATUS_FILLS[s][1:] for s in ("created", "invalid", "pending")
-    }
+    assert colors == {s: "FF" + STATUS_FILLS[s][1:] for s in ("created", "invalid", "pending")}
 
 
 def test_header_is_bold_and_frozen(tmp_path: Path) -> None:
@@ -515,9 +515,9 @@ def test_every_header_has_a_note_and_argument_headers_the_templates(tmp_path: Pa
     for name in (*FIX_COLUMNS, "advertiser_id"):
         assert notes[name] == header_note(BY_NAME[name])
     for name in ("row", "status", "message", *CONTRACT_TRAILING):
-        assert notes[name] == results_module.RESULT_NOTES[name]
+        assert notes[name] == RESULT_NOTES[name]
     assert "never sent" in str(notes["Notes"])
-    assert "give it back to bulkads" in results_module.RESULT_NOTES["status"]
+    assert "give it back to bulkads" in RESULT_NOTES["status"]
 
 
 def test_fixing_a_row_and_feeding_the_workbook_back_keeps_notes_and_dropdowns(

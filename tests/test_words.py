@@ -16,7 +16,7 @@ from test_rules import NOW, VALID, check, errors
 
 from bulkads.arguments import ALIASES, ARGUMENTS, BY_NAME, Kind, argument_for
 from bulkads.cells import CellError, parse_cell
-from bulkads.results import ERROR_FILL
+from bulkads.results_cells import ERROR_FILL
 from bulkads.rules import check_arguments, check_sheet
 from bulkads.sheet import read_sheet
 from bulkads.status import validate
