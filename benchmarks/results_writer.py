@@ -25,11 +25,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bulkads.columns import Column
 from bulkads.report import RowResult, Summary
 from bulkads.results import write_results
 from bulkads.results_sheet import TRAILING_COLUMNS, result_headers
 from bulkads.rules import Issue
-from bulkads.sheet import Column, Sheet, SheetRow
+from bulkads.sheet import Sheet, SheetRow
 
 WRITERS = ("openpyxl-write-only", "xlsxwriter-constant-memory", "bulkads.write_results")
 OWN = [

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bulkads.arguments import BY_NAME, RESULT_COLUMNS
+from bulkads.columns import Column
 from bulkads.guidance import (
     LINE_HEIGHT,
     Guide,
@@ -34,7 +35,7 @@ from bulkads.results_cells import (
     write_value,
 )
 from bulkads.rules import Issue
-from bulkads.sheet import Column, Sheet, SheetRow
+from bulkads.sheet import Sheet, SheetRow
 
 # Before and after the sheet's own columns (the one list is arguments.RESULT_COLUMNS).
 LEADING_COLUMNS = RESULT_COLUMNS[:3]

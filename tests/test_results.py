@@ -17,6 +17,7 @@ from workbooks import dropdowns
 
 import bulkads.results as results_module
 from bulkads.arguments import BY_NAME
+from bulkads.columns import Column
 from bulkads.errors import UsageError
 from bulkads.guidance import header_note
 from bulkads.report import RowResult, Summary
@@ -24,7 +25,7 @@ from bulkads.results import write_results
 from bulkads.results_cells import ERROR_FILL, STATUS_FILLS, WARNING_FILL
 from bulkads.results_sheet import RESULT_NOTES, result_headers
 from bulkads.rules import Issue
-from bulkads.sheet import Column, Sheet, SheetRow
+from bulkads.sheet import Sheet, SheetRow
 from bulkads.states import STATUSES
 from bulkads.template import write_template
 

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from bulkads.arguments import ARGUMENTS, BY_NAME, CREATIVE_COLUMNS
 from bulkads.cells import text_length
+from bulkads.columns import Column
 from bulkads.rules import CheckedRow, Issue, check_arguments, check_sheet, fingerprint
-from bulkads.sheet import Column, Sheet, SheetRow
+from bulkads.sheet import Sheet, SheetRow
 
 NOW = datetime(2026, 3, 1, 12, 0)
 VALID: dict[str, object] = {
