@@ -13,6 +13,7 @@ PURE = (
     "bulkads.arguments",
     "bulkads.cells",
     "bulkads.rules",
+    "bulkads.columns",
     "bulkads.plan",
     "bulkads.ids",
     "bulkads.answers",
