@@ -9,28 +9,15 @@ import json
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
 from runs import QUICK, served
-from ui_fixtures import SAMPLES, Seen, client_for, finished
+from ui_fixtures import SAMPLES, Seen, client_for, finished, ui_settings
 
 from bulkads.config import Secret
-from bulkads.sandbox import SOLO_KEY, Sandbox, SandboxConfig
-from bulkads.ui.app import UiSettings
-
-
-def ui_settings(folder: Path, **options: Any) -> UiSettings:
-    values: dict[str, Any] = {
-        "folder": folder,
-        "live_url": "https://api.adspirer.ai",
-        "api_key": None,
-        "sandbox": Sandbox(SandboxConfig(latency=(0.0, 0.01))),
-    }
-    values.update(options)
-    return UiSettings(**values)
+from bulkads.sandbox import SOLO_KEY
 
 
 async def test_without_the_token_every_request_is_refused(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from bulkads.sandbox import Sandbox, SandboxConfig
 from bulkads.sandbox.thread import on_thread
 from bulkads.ui.app import UiSettings
 from bulkads.ui.command import serve_ui
@@ -42,6 +43,18 @@ CHROMIUM_ARGS = [
 def chromium() -> str | None:
     """Debian's chromium (`apt-get install chromium`), or BULKADS_CHROMIUM."""
     return os.environ.get("BULKADS_CHROMIUM") or shutil.which("chromium")
+
+
+def ui_settings(folder: Path, **options: Any) -> UiSettings:
+    """The page's settings for `folder`: no key, a quick sandbox; `options` override them."""
+    values: dict[str, Any] = {
+        "folder": folder,
+        "live_url": "https://api.adspirer.ai",
+        "api_key": None,
+        "sandbox": Sandbox(SandboxConfig(latency=(0.0, 0.01))),
+    }
+    values.update(options)
+    return UiSettings(**values)
 
 
 @contextmanager

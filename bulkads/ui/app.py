@@ -29,7 +29,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from bulkads.config import Secret
+from bulkads.config import Secret, default
 from bulkads.errors import BulkadsError
 from bulkads.guard import DEFAULT_LIMITS
 from bulkads.sandbox import Sandbox
@@ -55,7 +55,7 @@ class UiSettings:
     api_key: Secret | None
     sandbox: Sandbox = field(default_factory=Sandbox)
     upload_limit: int = DEFAULT_LIMITS.max_bytes
-    rate: float = 2.0
+    rate: float = default("rate")  # as `bulkads run`'s
     rehearsal_rate: float = 10.0
 
 

@@ -17,12 +17,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from bulkads.config import RunConfig
 from bulkads.errors import BulkadsError, UsageError
 from bulkads.journal import utc_now
+from bulkads.options import build_config
 from bulkads.plan import Plan
 from bulkads.preflight import Preflight
 from bulkads.report import Report, RowResult
@@ -102,8 +103,7 @@ class Launcher:
         def on_plan(plan: Plan, found: Preflight) -> None:
             seen["plan"] = (plan, found)
 
-        config = replace(_config(target, paths, sheet), dry_run=True)
-        report = await run_async(config, on_plan=on_plan)
+        report = await run_async(_config(target, paths, sheet, dry_run=True), on_plan=on_plan)
         if "plan" not in seen:
             raise UsageError(str(report.halt or "the free checks gave no plan"))
         plan, found = seen["plan"]
@@ -115,10 +115,11 @@ class Launcher:
         if self.busy:
             raise UsageError("a launch is already running: stop it first")
         target, paths = await self._prepare(sheet, kind)
+        config = _config(target, paths, sheet)  # a refused option leaves no job behind
         job = Job(sheet, kind, target.describe(), paths.results.name, target.rate)
         self.job = job
         self.changes.bump()
-        self._supervisor = asyncio.ensure_future(self._run(job, _config(target, paths, sheet)))
+        self._supervisor = asyncio.ensure_future(self._run(job, config))
 
     def stop(self) -> bool:
         """Stop sending, as on SIGTERM: calls in flight stay resumable with their keys."""
@@ -186,15 +187,19 @@ def _final_state(job: Job, report: Report | None) -> str:
     return "finished"
 
 
-def _config(target: Target, paths: Paths, sheet: str) -> RunConfig:
+def _config(target: Target, paths: Paths, sheet: str, *, dry_run: bool = False) -> RunConfig:
+    """The run's config, built by the command line's own builder: its defaults and its
+    checks (limits, the results never over a file bulkads did not write)."""
     command = f"bulkads run {sheet}" if target.kind == "live" else "bulkads ui (rehearsal)"
-    return RunConfig(
-        sheet=paths.sheet,
-        results=paths.results,
-        journal=paths.journal,
+    return build_config(
+        paths.sheet,
+        env={},  # the page's key and URL are the target's: nothing is read from here
         api_key=target.api_key,
         base_url=target.base_url,
+        results=paths.results,
+        journal=paths.journal,
         rate=target.rate,
+        dry_run=dry_run,
         command=command,
     )
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Literal
 
-from bulkads.config import Secret
+from bulkads.config import Secret, default
 from bulkads.errors import UsageError
 from bulkads.sandbox import AGENCY_ADVERTISERS, SOLO_KEY, Advertiser, Sandbox, serve
 
@@ -50,7 +50,7 @@ class Targets:
         api_key: Secret | None,
         *,
         sandbox: Sandbox,
-        rate: float = 2.0,
+        rate: float = default("rate"),
         rehearsal_rate: float = 10.0,
     ) -> None:
         self.live_url = live_url
