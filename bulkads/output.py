@@ -216,21 +216,10 @@ def _print_groups(
 
 
 def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None:
-    quota = found.quota
     if as_json:
-        payload = {
-            "accounts": None
-            if found.accounts is None
-            else [
-                {"advertiser_id": i, "name": found.accounts.names.get(i, "")}
-                for i in found.accounts.ids
-            ],
-            "unreadable_answer": list(found.unread),
-            "quota": None if quota is None else {**vars(quota), "left": quota.left},
-            "notes": list(found.notes),
-        }
-        _print_json(console, payload)
+        _print_json(console, _accounts_payload(found))
         return
+    quota = found.quota
     if found.accounts is not None:
         table = Table(title="Connected TikTok advertisers")
         table.add_column("advertiser_id")
@@ -255,6 +244,22 @@ def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None
     for note in found.notes:
         if note != UNREAD_ACCOUNTS:  # said above, with the answer's first lines
             console.print(shown(f"note: {note}"))
+
+
+def _accounts_payload(found: Preflight) -> dict[str, Any]:
+    """`bulkads accounts --json`: the advertisers, the answer it could not read, the quota."""
+    quota = found.quota
+    return {
+        "accounts": None
+        if found.accounts is None
+        else [
+            {"advertiser_id": i, "name": found.accounts.names.get(i, "")}
+            for i in found.accounts.ids
+        ],
+        "unreadable_answer": list(found.unread),
+        "quota": None if quota is None else {**vars(quota), "left": quota.left},
+        "notes": list(found.notes),
+    }
 
 
 def _print_json(console: Console, payload: Mapping[str, Any]) -> None:
