@@ -170,7 +170,7 @@ def _pick_sheet(path: Path, book: python_calamine.CalamineWorkbook, wanted: str 
     raise SheetError(f"{path}: no worksheet named {wanted!r}; its worksheets: {listed}")
 
 
-# --- rows and header -----------------------------------------------------------------------
+# --- rows, and the columns kept ------------------------------------------------------------
 
 
 def _numbered(
