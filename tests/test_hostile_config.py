@@ -16,6 +16,7 @@ from test_rules import errors
 from bulkads.errors import UsageError
 from bulkads.runner import run
 from bulkads.sandbox import SOLO_KEY
+from bulkads.urls import web_host
 
 LIVE_KEY = "sk_fake_7Hq2mZ9xWc4t"
 
@@ -151,6 +152,32 @@ def test_image_urls_carrying_a_user_name_or_password_are_refused(url: str) -> No
 )
 def test_public_image_urls_still_pass(url: str) -> None:
     assert errors(image_urls=url) == []
+
+
+def test_a_host_is_judged_the_same_every_time_it_comes_back() -> None:
+    # Hosts are remembered across URLs (a sheet repeats a few): a refusal is never lost.
+    for path in ("a.jpg", "b.jpg", "a.jpg"):
+        assert web_host(f"https://１２７.０.０.１/{path}") == "127.0.0.1"
+        with pytest.raises(ValueError, match="its host cannot be read"):
+            web_host(f"https://exa%00mple.com/{path}")
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("\x00\x1f https://cdn.example.com/a.jpg \x00\n", "cdn.example.com"),  # ends trimmed
+        ("https://cdn.example.com/a\t.jpg\r\n", "cdn.example.com"),  # tab, CR, LF dropped
+    ],
+)
+def test_controls_and_spaces_at_a_urls_ends_are_trimmed_as_a_browser_does(
+    url: str, host: str
+) -> None:
+    assert web_host(url) == host
+
+
+def test_a_delete_character_before_a_url_is_not_trimmed() -> None:
+    with pytest.raises(ValueError, match="is not an absolute https:// URL"):
+        web_host("\x7fhttps://cdn.example.com/a.jpg")
 
 
 def test_a_key_with_a_line_break_given_from_python_is_refused_too(tmp_path: Path) -> None:
