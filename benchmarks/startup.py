@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from common import ROOT, machine_note, run_child, update_section
@@ -47,6 +49,17 @@ def export(revision: str, into: Path) -> Path:
     with tarfile.open(path) as tar:
         tar.extractall(into, filter="data")
     return into
+
+
+@contextmanager
+def before_and_after(revision: str) -> Iterator[tuple[dict[str, Path], Path]]:
+    """The trees to compare (`revision` exported, and this one) and an empty folder for
+    the children to run in: `python -c` and `-m` import from their folder first."""
+    with (
+        tempfile.TemporaryDirectory(prefix="bulkads-before-") as folder,
+        tempfile.TemporaryDirectory(prefix="bulkads-cwd-") as empty,
+    ):
+        yield {f"before ({revision})": export(revision, Path(folder)), "after": ROOT}, Path(empty)
 
 
 def loads_pandas(tree: Path, code: str) -> bool:
@@ -153,12 +166,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--write", action="store_true", help="update benchmarks/RESULTS.md")
     options = parser.parse_args()
-    with (
-        tempfile.TemporaryDirectory(prefix="bulkads-before-") as folder,
-        tempfile.TemporaryDirectory(prefix="bulkads-cwd-") as empty,
-    ):
-        os.chdir(empty)  # `python -c` imports from its folder first: one without bulkads
-        trees = {f"before ({options.before})": export(options.before, Path(folder)), "after": ROOT}
+    with before_and_after(options.before) as (trees, empty):
+        os.chdir(empty)
         found = measure(trees, options.runs)
         markdown = report(trees, found, f"--before {options.before} --runs {options.runs}")
     print(markdown)
