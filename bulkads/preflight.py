@@ -8,15 +8,20 @@ Usage::
     facts.unread        # the first lines of an account list that could not be read
     facts.notes         # what could not be learned, said to the user
 
+    asking = asyncio.ensure_future(preflight(transport, pacer, out=out))
+    await until_out(asking, out)    # both requests have left: work while they are answered
+    facts = await add_accounts(transport, pacer, facts)   # asked later, if not at first
+
 Free calls never spend quota; they still go through the pacer (the rate counts them).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bulkads.accounts import Accounts, first_lines, read_accounts
@@ -42,6 +47,19 @@ class Preflight:
     unread: tuple[str, ...] = field(default=())  # an account list's first lines, unreadable
 
 
+class _Departures:
+    """Sets `out` once each tool asked has left at least once (its retries do not count)."""
+
+    def __init__(self, out: asyncio.Event | None, tools: set[str]) -> None:
+        self._out = out
+        self._waiting = tools
+
+    def left(self, tool: str) -> None:
+        self._waiting.discard(tool)
+        if not self._waiting and self._out is not None:
+            self._out.set()
+
+
 @dataclass(frozen=True)
 class _Asker:
     """How the free tools are asked: the transport, the pacer, and the pauses' time."""
@@ -50,6 +68,7 @@ class _Asker:
     pacer: Pacer
     sleep: Callable[[float], Awaitable[None]]
     rng: random.Random
+    departures: _Departures = field(default_factory=lambda: _Departures(None, set()))
 
 
 async def preflight(
@@ -59,17 +78,33 @@ async def preflight(
     accounts: bool = True,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     rng: random.Random | None = None,
+    out: asyncio.Event | None = None,
 ) -> Preflight:
     """Ask the free tools (the accounts only when `accounts`); raise for a refused key, a
-    wrong URL or no network at all. `sleep` and `rng` pace the retries."""
-    asker = _Asker(transport, pacer, sleep, rng or random.Random())
+    wrong URL or no network at all. `sleep` and `rng` pace the retries; `out` is set once
+    every request has left, so the caller can work while they are answered."""
+    tools = {USAGE, ACCOUNTS} if accounts else {USAGE}
+    asker = _Asker(transport, pacer, sleep, rng or random.Random(), _Departures(out, tools))
     if not accounts:
         return _read(await _ask(asker, USAGE, {}), None)
-    usage, listing = await asyncio.gather(
-        _ask(asker, USAGE, {}),
-        _ask(asker, ACCOUNTS, {"platform": "tiktok_ads"}),
-    )
+    usage, listing = await asyncio.gather(_ask(asker, USAGE, {}), _ask_accounts(asker))
     return _read(usage, listing)
+
+
+async def add_accounts(
+    transport: Transport,
+    pacer: Pacer,
+    found: Preflight,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> Preflight:
+    """`found` with the connected advertisers, for a run that did not ask them at first."""
+    asker = _Asker(transport, pacer, sleep, random.Random())
+    return _with_accounts(found, await _ask_accounts(asker))
+
+
+async def _ask_accounts(asker: _Asker) -> Outcome:
+    return await _ask(asker, ACCOUNTS, {"platform": "tiktok_ads"})
 
 
 async def usage_now(transport: Transport, pacer: Pacer, *, within: float) -> Quota | None:
@@ -84,20 +119,22 @@ async def usage_now(transport: Transport, pacer: Pacer, *, within: float) -> Quo
 
 
 def _read(usage: Outcome, listing: Outcome | None) -> Preflight:
-    notes: list[str] = []
     quota = usage.quota if usage.verdict is Verdict.DONE else None
-    if quota is None:
-        notes.append(f"the quota left is unknown ({_why(usage)}); going on without it")
-    if listing is None:
-        return Preflight(quota, None, tuple(notes))
+    notes = () if quota else (f"the quota left is unknown ({_why(usage)}); going on without it",)
+    found = Preflight(quota, None, notes)
+    return found if listing is None else _with_accounts(found, listing)
+
+
+def _with_accounts(found: Preflight, listing: Outcome) -> Preflight:
     if listing.verdict is not Verdict.DONE:
-        notes.append(f"the connected advertisers are unknown ({_why(listing)}); not checked")
-        return Preflight(quota, None, tuple(notes))
+        note = f"the connected advertisers are unknown ({_why(listing)}); not checked"
+        return replace(found, notes=(*found.notes, note))
     accounts = read_accounts(listing.data or {})
     if accounts is not None:
-        return Preflight(quota, accounts, tuple(notes))
-    notes.append(UNREAD_ACCOUNTS)
-    return Preflight(quota, None, tuple(notes), first_lines(listing.message))
+        return replace(found, accounts=accounts)
+    return replace(
+        found, notes=(*found.notes, UNREAD_ACCOUNTS), unread=first_lines(listing.message)
+    )
 
 
 async def ask(
@@ -114,8 +151,9 @@ async def ask(
 
 async def _ask(asker: _Asker, tool: str, arguments: dict[str, Any]) -> Outcome:
     outcome = Outcome(Verdict.RETRY, "not asked")
+    left = functools.partial(asker.departures.left, tool)
     for attempt in range(1, _ATTEMPTS + 1):
-        answer = await _call(asker.pacer, asker.transport, tool, arguments)
+        answer = await _call(asker.pacer, asker.transport, tool, arguments, on_out=left)
         outcome = judge(answer)
         if outcome.verdict is not Verdict.RETRY:
             break
@@ -128,10 +166,17 @@ async def _ask(asker: _Asker, tool: str, arguments: dict[str, Any]) -> Outcome:
     return outcome
 
 
-async def _call(pacer: Pacer, transport: Transport, tool: str, arguments: dict[str, Any]) -> Answer:
+async def _call(
+    pacer: Pacer,
+    transport: Transport,
+    tool: str,
+    arguments: dict[str, Any],
+    *,
+    on_out: Callable[[], None] = lambda: None,
+) -> Answer:
     """One free call, timed by the pacer when it actually leaves, as the engine's are: the
     first calls open new connections, and a send timed before that set-up came closer to
-    the next ones at the server than the rate allows."""
+    the next ones at the server than the rate allows. `on_out`: it has left (or failed)."""
     call: asyncio.Future[Answer] | None = None
     try:
         turn = await pacer.acquire()
@@ -139,6 +184,7 @@ async def _call(pacer: Pacer, transport: Transport, tool: str, arguments: dict[s
         call = asyncio.ensure_future(transport.call(tool, encode(arguments), on_sent=out.set))
         await until_out(call, out)
         turn.out()
+        on_out()
         return await call
     finally:
         if call is not None and not call.done():

@@ -5,7 +5,7 @@ Usage::
     report = bulkads.run(RunConfig(...))           # or await run_async(config)
     report.exit_code, report.rows[0].status, report.results_path
 
-Reading and checking the sheet is `status.load`; the rows and the Report are
+Reading the sheet is `status.read`; the rows and the Report are
 `report.py`; `validate` (sends nothing) is in `status.py`.
 """
 
@@ -21,6 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bulkads.answers import Quota
+from bulkads.cells import Resolve
 from bulkads.client import Client
 from bulkads.config import RunConfig
 from bulkads.engine import Engine, Listener
@@ -29,7 +30,7 @@ from bulkads.journal import Journal, utc_now
 from bulkads.lookup import Lookups, look_up, needed
 from bulkads.pacing import Pacer
 from bulkads.plan import Facts, Plan, make_plan, run_budget
-from bulkads.preflight import Preflight, preflight, usage_now
+from bulkads.preflight import Preflight, add_accounts, preflight, usage_now
 from bulkads.report import (
     Report,
     RowResult,
@@ -46,12 +47,13 @@ from bulkads.status import (
     ADVERTISER_META,
     cached_names,
     facts_from,
-    load,
+    read,
     remembered_advertiser,
 )
 from bulkads.stopping import Stopper
 from bulkads.target import Target, bind, check_fed_back
 from bulkads.targeting import Catalogue, cache_path, write_cache
+from bulkads.transport import until_out
 
 TARGET_META = "target"  # the journal's meta key for the target it belongs to
 _USAGE_WAIT = 10.0  # seconds for the free usage check after answers were lost
@@ -119,13 +121,7 @@ async def run_async(
         config = replace(config, advertiser_id=remembered_advertiser(config.journal))
     with hooks.stopper.signals(enabled=signals):
         names = cached_names(config.journal, started, base_url=config.base_url)
-        sheet, checked = load(
-            config.sheet,
-            sheet_name=config.sheet_name,
-            advertiser_id=config.advertiser_id,
-            now=started,
-            resolve=names.resolve,
-        )
+        sheet = read(config.sheet, sheet_name=config.sheet_name)  # checked during pre-flight
         with Journal.open(config.journal, clock=clock) as journal:
             facts = facts_from(sheet, journal, retry_rejected=config.retry_rejected)
             target = _target(config, journal, facts)
@@ -140,7 +136,7 @@ async def run_async(
                 else config.concurrency,
             ) as client:
                 sent = await _preflight_and_send(
-                    config, client, journal, (sheet, checked, names), facts, started, hooks
+                    config, client, journal, (sheet, names), facts, started, hooks
                 )
             report = _report(config, journal, sheet, facts, sent, target, started, clock)
     if hooks.stopper.cancelled:
@@ -236,19 +232,22 @@ async def _preflight_and_send(
     config: RunConfig,
     client: Client,
     journal: Journal,
-    loaded: tuple[Sheet, Sequence[CheckedRow], Catalogue],
+    loaded: tuple[Sheet, Catalogue],
     facts: Facts,
     started: datetime,
     hooks: _Hooks,
 ) -> _Sent:
     """Ask the free tools, look names up, plan within the budget, and send (unless a dry run)."""
-    sheet, checked, names = loaded
+    sheet, names = loaded
     pacer = Pacer(config.rate)
+    asked = await _ask_while_checking(config, client, pacer, journal, sheet, names, started)
+    checked = asked.checked
     plan = make_plan(checked, facts, budget=None, now=started)
     waiting = {number for number, decision in plan.decisions.items() if decision.lookup}
     try:
-        # A resume with nothing left to send need not ask for the accounts.
-        found = await preflight(client, pacer, accounts=bool(plan.work or waiting))
+        found = await asked.answers
+        if not asked.accounts and (plan.work or waiting):
+            found = await add_accounts(client, pacer, found)
     except (Halted, ApiConfigError) as halt:
         # Nothing was spent; the results still say what each row is waiting for.
         return _Sent(plan=plan, checked=checked, halt=halt)
@@ -276,7 +275,7 @@ async def _preflight_and_send(
             return _Sent(plan=plan, checked=checked, found=found, halt=hooks.stopper.caught())
         if lookups.types:
             write_cache(cache_path(config.journal), lookups.catalogue, base_url=config.base_url)
-            checked = _recheck(config, sheet, started, lookups)
+            checked = _check(config, sheet, started, lookups.resolve)
     if budget is not None:
         budget -= lookups.spent
     if plan.work or waiting:  # the accounts and the budget can only change rows to be sent
@@ -293,11 +292,50 @@ async def _preflight_and_send(
     return replace(sent, halt=engine.halt, engine=engine)
 
 
-def _recheck(config: RunConfig, sheet: Sheet, now: datetime, lookups: Lookups) -> list[CheckedRow]:
-    """The rows read again with the names looked up."""
-    return check_sheet(
-        sheet, now=now, default_advertiser_id=config.advertiser_id, resolve=lookups.resolve
-    )
+@dataclass(frozen=True)
+class _Asked:
+    """The sheet checked while pre-flight's free calls were on their way."""
+
+    checked: list[CheckedRow]
+    answers: asyncio.Future[Preflight]  # raises what pre-flight raised, or CancelledError
+    accounts: bool  # the connected advertisers were asked too
+
+
+async def _ask_while_checking(
+    config: RunConfig,
+    client: Client,
+    pacer: Pacer,
+    journal: Journal,
+    sheet: Sheet,
+    names: Catalogue,
+    now: datetime,
+) -> _Asked:
+    """Send pre-flight's free calls, then check the sheet while they are answered (the
+    free tools take seconds at the API; checking thousands of rows takes about as long).
+
+    The accounts are asked at once unless the journal's last run finished: a finished
+    sheet run again has nothing to send, and needs no accounts (`add_accounts` asks them
+    later if it has). A signal before the calls are out cancels them; it is seen when the
+    answers are awaited."""
+    last = journal.last_run()
+    accounts = last is None or last[3] != "finished"
+    out = asyncio.Event()
+    answers = asyncio.ensure_future(preflight(client, pacer, accounts=accounts, out=out))
+    try:
+        await until_out(answers, out)
+    except asyncio.CancelledError:
+        answers.cancel()
+    try:
+        checked = _check(config, sheet, now, names.resolve)
+    except BaseException:
+        answers.cancel()
+        raise
+    return _Asked(checked, answers, accounts)
+
+
+def _check(config: RunConfig, sheet: Sheet, now: datetime, resolve: Resolve) -> list[CheckedRow]:
+    """The rows checked, with the names known so far (the cache's, or those looked up)."""
+    return check_sheet(sheet, now=now, default_advertiser_id=config.advertiser_id, resolve=resolve)
 
 
 async def _send(

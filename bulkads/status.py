@@ -5,8 +5,8 @@ Usage::
     report = validate(Path("launch.xlsx"), results=Path("launch.results.xlsx"))
     rows = sheet_status(Path("launch.xlsx"), journal=Path("launch.results.journal.sqlite"))
 
-`load` and `facts_from` are the first steps of a run too (sheet → checked rows →
-what is known before any call).
+`read` and `facts_from` are the first steps of a run too (sheet → what is known before
+any call); the run checks the rows while its free pre-flight calls are answered.
 """
 
 from __future__ import annotations
@@ -58,9 +58,14 @@ def load(
     resolve: Resolve | None = None,
 ) -> tuple[Sheet, list[CheckedRow]]:
     """The sheet and every row checked against the rules; `resolve` looks names up (§2a)."""
-    sheet = source if isinstance(source, Sheet) else read_sheet(source, sheet_name=sheet_name)
+    sheet = read(source, sheet_name=sheet_name)
     checked = check_sheet(sheet, now=now, default_advertiser_id=advertiser_id, resolve=resolve)
     return sheet, checked
+
+
+def read(source: Path | Sheet, *, sheet_name: str | None) -> Sheet:
+    """The sheet a path names (a DataFrame's is already read)."""
+    return source if isinstance(source, Sheet) else read_sheet(source, sheet_name=sheet_name)
 
 
 def cached_names(journal: Path, now: datetime, *, base_url: str | None = None) -> Catalogue:

@@ -131,8 +131,9 @@ class ScriptedTransport:
         return [request for request in self.requests if request.tool == tool]
 
 
-async def until_out(call: asyncio.Future[Answer], out: asyncio.Event) -> None:
-    """Until the request is out (`out`, set by `on_sent`) or the call ended without it."""
+async def until_out(call: asyncio.Future[Any], out: asyncio.Event) -> None:
+    """Until the request is out (`out`, set by `on_sent`) or the call ended without it;
+    also for a task of several requests, whose `out` says they have all left."""
     if out.is_set():
         return
     waiting = asyncio.ensure_future(out.wait())

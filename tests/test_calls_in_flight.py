@@ -13,8 +13,10 @@ import json
 import os
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from runs import QUICK, campaign_row, config_for, served, write_csv
@@ -89,3 +91,65 @@ def test_json_and_progress_lines_show_rows_a_second_against_the_rate_and_calls_i
     lines = [line for line in result.stderr.splitlines() if "created (paused)" in line]
     assert len(lines) == 6
     assert all("rows/s of 8/s" in line and " in flight" in line for line in lines)
+
+
+FREE = ("get_usage_status", "list_connected_accounts")
+
+
+def _spy_on_checking(
+    monkeypatch: pytest.MonkeyPatch, sandbox: Sandbox, seen: list[list[str]]
+) -> None:
+    """When the run checks the sheet, note which free calls the sandbox has answered by
+    then (waiting up to 5 s for them: the sandbox runs on its own thread)."""
+    check = runner.check_sheet
+
+    def checking(*args: Any, **kwargs: Any) -> Any:
+        deadline = time.monotonic() + 5.0
+        while len(answered := free_calls(sandbox)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        seen.append(answered)
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "check_sheet", checking)
+
+
+def free_calls(sandbox: Sandbox) -> list[str]:
+    return sorted(call.tool for call in sandbox.calls() if call.tool in FREE)
+
+
+def test_the_sheet_is_checked_while_the_free_calls_are_answered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pre-flight's free calls leave first; the rows are checked while the API answers them
+    (seconds at the real API), so checking a big sheet does not delay the first create."""
+    sheet = write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(5)])
+    seen: list[list[str]] = []
+    with served(replace(QUICK, latency=(0.3, 0.3))) as (sandbox, url):
+        _spy_on_checking(monkeypatch, sandbox, seen)
+        report = runner.run(config_for(sheet, url))
+        assert report.exit_code == 0 and created_once(sandbox, 5)
+    assert seen == [list(FREE)]  # both had left before a single row was checked
+
+
+def test_a_finished_sheet_run_again_asks_only_the_quota_and_new_rows_the_accounts_too(
+    tmp_path: Path,
+) -> None:
+    """The accounts are asked at once unless the journal's last run finished; a finished
+    sheet run again needs none, and rows added to it are still checked against them."""
+    rows = [campaign_row(n) for n in range(3)]
+    sheet = write_csv(tmp_path / "launch.csv", rows)
+    with served() as (sandbox, url):
+        assert runner.run(config_for(sheet, url)).exit_code == 0
+        assert free_calls(sandbox) == list(FREE)
+        before = len(sandbox.calls())
+        assert runner.run(config_for(sheet, url)).exit_code == 0
+        assert [call.tool for call in sandbox.calls()[before:]] == ["get_usage_status"]
+
+        stranger = campaign_row(4, advertiser_id="7999999999999999999")
+        write_csv(sheet, [*rows, campaign_row(3), stranger])
+        before = len(sandbox.calls())
+        report = runner.run(config_for(sheet, url))
+        tools = sorted(call.tool for call in sandbox.calls()[before:])
+    assert tools == ["create_tiktok_campaign", *FREE]
+    assert [row.status for row in report.rows] == ["created"] * 4 + ["invalid"]
+    assert "not connected" in report.rows[4].message
