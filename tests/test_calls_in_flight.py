@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from runs import QUICK, campaign_row, config_for, served, write_csv
 
-from bulkads import runner
+from bulkads import rules, runner
 from bulkads.sandbox import SOLO_KEY, Sandbox
 
 CREATE = "create_tiktok_campaign"
@@ -101,7 +101,7 @@ def _spy_on_checking(
 ) -> None:
     """When the run checks the sheet, note which free calls the sandbox has answered by
     then (waiting up to 5 s for them: the sandbox runs on its own thread)."""
-    check = runner.check_sheet
+    check = rules.check_sheet
 
     def checking(*args: Any, **kwargs: Any) -> Any:
         deadline = time.monotonic() + 5.0
