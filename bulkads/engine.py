@@ -19,7 +19,7 @@ import logging
 import random
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from bulkads.accounts import Accounts
@@ -92,10 +92,12 @@ class Stats:
     # can learn of it; the record says so rather than count or drop them silently.
     left_in_flight: int = 0
 
-    def learn(self, quota: Quota) -> None:
-        """A quota block seen: the latest, and the highest `used`."""
-        self.quota = quota
+    def learn(self, quota: Quota) -> Quota:
+        """A quota block seen; the quota as best known, which it returns: the highest `used`
+        (a replay, or an answer overtaken by later ones, carries an older count)."""
         self.most_used = max(self.most_used or 0, quota.used)
+        self.quota = replace(quota, used=self.most_used)
+        return self.quota
 
     def billed_since(self, start: Quota | None) -> int:
         """The calls billed this run: the API's own count (`used` now less `used` at the
@@ -376,8 +378,7 @@ class Engine:
 
     def _observe(self, outcome: Outcome) -> None:
         if outcome.quota is not None:
-            self.stats.learn(outcome.quota)
-            self._listener.quota_seen(outcome.quota)
+            self._listener.quota_seen(self.stats.learn(outcome.quota))
 
     def _halt_on(self, outcome: Outcome) -> None:
         error = run_error(outcome)

@@ -3,6 +3,9 @@ that was replayed counts once, and the figure agrees with the answers' data.quot
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +14,8 @@ from runs import QUICK, campaign_row, config_for, served, write_csv
 
 from bulkads.answers import Quota
 from bulkads.engine import Stats
-from bulkads.runner import run
+from bulkads.runner import run, run_async
+from bulkads.states import RowState
 from bulkads.sandbox import Sandbox
 
 BILLABLE = {
@@ -67,3 +71,47 @@ def test_without_quota_figures_the_count_keeps_replays_of_this_runs_calls() -> N
     assert stats.billed_since(None) == 4
     stats.most_used = 19
     assert stats.billed_since(Quota(used=12, limit=150)) == 7  # the API's own figure
+
+
+def test_the_quota_shown_never_goes_back_up_when_an_old_answer_arrives_late() -> None:
+    """A replayed or overtaken answer carries the count of its time: the quota known stays
+    the highest `used` seen, so progress and the record never show quota coming back."""
+    stats = Stats()
+    seen = [stats.learn(Quota(used=used, limit=150)).left for used in (10, 14, 11, 15, 3)]
+    assert seen == [140, 136, 136, 135, 135]
+    assert stats.quota == Quota(used=15, limit=150)
+
+
+class QuotaShown:
+    """A progress listener that keeps the quota left it was shown."""
+
+    def __init__(self) -> None:
+        self.left: list[int] = []
+
+    def row_finished(self, number: int, status: RowState, message: str) -> None:
+        pass
+
+    def quota_seen(self, quota: Quota) -> None:
+        self.left.append(quota.left)
+
+    def stopping(self, reason: str, in_flight: int, *, abandoned: bool = False) -> None:
+        pass
+
+    def calls_in_flight(self, count: int) -> None:
+        pass
+
+
+def test_progress_never_shows_the_quota_left_going_up_when_replays_arrive(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(30)])
+    shown = QuotaShown()
+
+    @contextmanager
+    def progress(total: int) -> Iterator[QuotaShown]:
+        yield shown
+
+    with served(replace(QUICK, drop_rate=0.3, latency=(0.0, 0.05), seed=5)) as (sandbox, url):
+        report = asyncio.run(run_async(config_for(sheet, url, concurrency=8), progress=progress))
+        replays = [call for call in sandbox.calls() if call.replayed]
+    assert report.exit_code == 0 and replays
+    assert shown.left == sorted(shown.left, reverse=True)
+    assert shown.left[-1] == 3000 - 30
