@@ -15,8 +15,8 @@ from runs import QUICK, campaign_row, config_for, served, write_csv
 from bulkads.answers import Quota
 from bulkads.engine import Stats
 from bulkads.runner import run, run_async
-from bulkads.states import RowState
 from bulkads.sandbox import Sandbox
+from bulkads.states import RowState
 
 BILLABLE = {
     "create_tiktok_campaign",
