@@ -33,6 +33,8 @@ from bulkads.answers import Quota
 from bulkads.inert import shown
 from bulkads.states import RowState
 
+_STEADY = 1.0  # seconds of sending before rows a second is shown in the log lines
+
 
 class RateColumn(ProgressColumn):
     """Rows a second (averaged by rich over the last half minute) against the rate asked for,
@@ -99,11 +101,12 @@ class LineListener:
         if not _worth_a_line(status, stopping=self._stopping):
             return
         elapsed = time.monotonic() - self._started
-        rate = self._done / elapsed if elapsed > 0 else 0.0
+        # Under a second a replayed answer would claim dozens of rows a second.
+        rate = f"{self._done / elapsed:.2f}" if elapsed >= _STEADY else "-"
         self._console.print(
             shown(
                 f"[{self._done}/{self._total}] row {number}: {status} — {message} "
-                f"({rate:.2f} rows/s{self._rate}, {self._in_flight} in flight, "
+                f"({rate} rows/s{self._rate}, {self._in_flight} in flight, "
                 f"quota left {self._quota})"
             ),
             soft_wrap=True,

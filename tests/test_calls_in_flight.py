@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -71,7 +72,7 @@ def test_a_server_that_takes_five_calls_is_used_near_its_capacity_with_few_429s(
 def test_json_and_progress_lines_show_rows_a_second_against_the_rate_and_calls_in_flight(
     tmp_path: Path,
 ) -> None:
-    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(6)])
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(12)])
     env = {k: v for k, v in os.environ.items() if not k.startswith("ADSPIRER_")}
     with served(replace(QUICK, latency=(0.2, 0.3))) as (_, url):
         command = [sys.executable, "-m", "bulkads", "run", "launch.csv", "--base-url", url]
@@ -85,12 +86,15 @@ def test_json_and_progress_lines_show_rows_a_second_against_the_rate_and_calls_i
         )
     assert result.returncode == 0, result.stderr
     sending = json.loads(result.stdout)["sending"]
-    assert sending["rows"] == 6 and sending["rate"] == 8 and sending["concurrency"] == "auto"
-    assert 1 <= sending["most_in_flight"] <= 6 and sending["requests"] == 6
-    assert sending["rows_per_second"] == pytest.approx(6 / sending["seconds"], rel=0.01)
+    assert sending["rows"] == 12 and sending["rate"] == 8 and sending["concurrency"] == "auto"
+    assert 1 <= sending["most_in_flight"] <= 12 and sending["requests"] == 12
+    assert sending["rows_per_second"] == pytest.approx(12 / sending["seconds"], rel=0.01)
     lines = [line for line in result.stderr.splitlines() if "created (paused)" in line]
-    assert len(lines) == 6
+    assert len(lines) == 12
     assert all("rows/s of 8/s" in line and " in flight" in line for line in lines)
+    # No figure from the first answers alone (0.2 s in), then the rows a second so far.
+    assert "(- rows/s of 8/s" in lines[0]
+    assert re.search(r"\((\d+\.\d\d) rows/s of 8/s", lines[-1])
 
 
 FREE = ("get_usage_status", "list_connected_accounts")
