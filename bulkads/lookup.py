@@ -1,25 +1,30 @@
-"""A run's targeting lookups (CONTRACT §2a): the names its rows need, one
-`search_tiktok_targeting` call per type not already in the cache, the cache written back.
+"""A run's targeting lookups (CONTRACT §2a): the plan says which types its rows' names need
+(within the budget), one `search_tiktok_targeting` call per type, the rows checked again
+with the names, the plan made again with what the lookups left of the budget.
 
 Usage::
 
-    done = await look_up(client, pacer, checked, sending, catalogue, budget=12, quota=q, now=t)
-    done.catalogue, done.spent, done.types, done.notes, done.quota
+    planned = await plan_with_lookups(client, pacer, checked, facts, catalogue, budget=12,
+                                      quota=q, now=t, recheck=check, send=True)
+    planned.plan, planned.rows, planned.lookups.spent, planned.lookups.notes
 
-The call is billable (counted in the plan and against the budget) unless its answer's
-quota shows it was not billed. A run that cannot afford the lookups makes none: its rows
-with names stay `pending`.
+A lookup is billable (counted in the plan and against the budget) unless its answer's
+quota shows it was not billed. A type is looked up only for a row the budget covers with
+all its steps: a run that cannot afford a row's lookups makes none for it, and the row
+stays `pending`. A dry run (`send=False`) plans the same and calls nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from bulkads.answers import Quota, Verdict
+from bulkads.cells import Resolve
 from bulkads.pacing import Pacer
+from bulkads.plan import Facts, Plan, make_plan
 from bulkads.preflight import ask
 from bulkads.rules import CheckedRow
 from bulkads.targeting import QUERIES, TOOL, Catalogue, parse_entries
@@ -31,10 +36,10 @@ class Lookups:
     """What the lookups of a run did."""
 
     catalogue: Catalogue  # the cached types plus those looked up now
-    types: tuple[str, ...] = ()  # the types looked up now (one call each)
+    types: tuple[str, ...] = ()  # the types looked up now, one call each (a dry run: would be)
     spent: int = 0  # billable calls they cost
     quota: Quota | None = None  # the last quota an answer showed
-    notes: tuple[str, ...] = ()  # lookups that failed, or were not affordable
+    notes: tuple[str, ...] = ()  # lookups that failed (a dry run: what its plan assumes)
     failed: tuple[tuple[str, str], ...] = ()  # (type, why) for lookups refused by the API
 
     def resolve(self, kind: str, name: str) -> str | None:
@@ -45,37 +50,75 @@ class Lookups:
         return self.catalogue.resolve(kind, name)
 
 
-def needed(rows: Sequence[CheckedRow], sending: Collection[int]) -> list[str]:
-    """The targeting types the names of the rows about to be sent need, sorted."""
-    return sorted(
-        {name.targeting_type for row in rows if row.number in sending for name in row.names}
-    )
+@dataclass(frozen=True)
+class Planned:
+    """A run's plan, with the rows as it sends them and what its lookups did."""
+
+    plan: Plan
+    rows: list[CheckedRow]  # the names looked up (a dry run: as read)
+    lookups: Lookups
 
 
-async def look_up(
+async def plan_with_lookups(
     client: Transport,
     pacer: Pacer,
     rows: Sequence[CheckedRow],
-    sending: Collection[int],
+    facts: Facts,
     catalogue: Catalogue,
     *,
     budget: int | None,
     quota: Quota | None,
     now: datetime,
+    recheck: Callable[[Resolve], list[CheckedRow]],
+    send: bool,
+) -> Planned:
+    """Plan within `budget`, the rows with names as they will be sent once looked up.
+
+    A dry run (`send=False`) stops there: its plan counts the lookups and the rows they
+    let through, and assumes every name is found. A run looks the types up, checks the
+    rows again with the names (`recheck(resolve)`) and plans again with the budget the
+    lookups left: the same rows, but for those whose names were not found (invalid)."""
+    wanted = make_plan(rows, facts, budget=budget, now=now, look_up=True)
+    if not send or not wanted.lookups:
+        notes = (_ASSUMED,) if wanted.lookups else ()
+        return Planned(wanted, list(rows), Lookups(catalogue, types=wanted.lookups, notes=notes))
+    sending = {item.number for item in wanted.work}
+    lookups = await look_up(
+        client,
+        pacer,
+        wanted.lookups,
+        catalogue,
+        advertiser=_advertiser(rows, sending),
+        quota=quota,
+        now=now,
+    )
+    checked = recheck(lookups.resolve)
+    left = None if budget is None else budget - lookups.spent
+    plan = make_plan(checked, facts, budget=left, now=now)
+    plan = replace(plan, lookups=lookups.types, calls=plan.calls + len(lookups.types))
+    return Planned(plan, checked, lookups)
+
+
+_ASSUMED = (
+    f"the plan assumes {TOOL} finds every name: a name it does not find makes its row "
+    "invalid, and that row's calls are not spent"
+)
+
+
+async def look_up(
+    client: Transport,
+    pacer: Pacer,
+    types: Sequence[str],
+    catalogue: Catalogue,
+    *,
+    advertiser: dict[str, Any],
+    quota: Quota | None,
+    now: datetime,
 ) -> Lookups:
-    """Look up the types the sending rows' names need and the catalogue does not hold."""
-    types = catalogue.missing(needed(rows, sending))
-    if not types:
-        return Lookups(catalogue)
-    if budget is not None and budget < len(types):
-        note = (
-            f"{', '.join(types)} not looked up: {len(types)} {TOOL} call(s) needed and the "
-            f"run's budget is {budget}; the rows naming them stay pending"
-        )
-        return Lookups(catalogue, notes=(note,))
+    """Look up `types` (one call each) and add them to the catalogue."""
     spent, notes, failed = 0, [], []
     for kind in types:
-        outcome = await ask(client, pacer, TOOL, {**QUERIES[kind], **_advertiser(rows, sending)})
+        outcome = await ask(client, pacer, TOOL, {**QUERIES[kind], **advertiser})
         billed = outcome.quota is None or quota is None or outcome.quota.used != quota.used
         quota = outcome.quota or quota
         spent += 1 if billed else 0
@@ -91,8 +134,9 @@ async def look_up(
 
 
 def _advertiser(rows: Sequence[CheckedRow], sending: Collection[int]) -> dict[str, Any]:
-    """An advertiser of the rows, for keys with several (the catalogue is TikTok's, not theirs)."""
+    """An advertiser of the rows with names, for keys with several (the catalogue is
+    TikTok's, not theirs)."""
     for row in rows:
-        if row.number in sending and row.arguments.get("advertiser_id"):
+        if row.number in sending and row.names and row.arguments.get("advertiser_id"):
             return {"advertiser_id": row.arguments["advertiser_id"]}
     return {}

@@ -5,6 +5,8 @@ Usage::
     plan = make_plan(checked, facts, budget=quota_left, now=now)
     plan.work          # rows to send, in sheet order, each with its remaining steps
     plan.decisions     # row number -> Decision for every row not sent this run
+    plan = make_plan(checked, facts, budget=quota_left, now=now, look_up=True)
+    plan.lookups       # the search_tiktok_targeting calls the rows with names need first
 
 Pure functions over plain data; the journal is read by the caller and passed in.
 """
@@ -73,7 +75,7 @@ class Facts:
 class Plan:
     work: tuple[Work, ...]
     decisions: dict[int, Decision]
-    calls: int  # billable calls the work will spend at most
+    calls: int  # billable calls the work (and the lookups) will spend at most
     reopen: tuple[str, ...] = ()  # rejected fingerprints to send again (--retry-rejected)
     lookups: tuple[str, ...] = ()  # targeting types looked up for this run (in `calls`), §2a
 
@@ -156,32 +158,49 @@ def run_budget(quota: Quota | None, max_calls: int | None) -> int | None:
 
 
 def make_plan(
-    rows: Sequence[CheckedRow], facts: Facts, *, budget: int | None, now: datetime
+    rows: Sequence[CheckedRow],
+    facts: Facts,
+    *,
+    budget: int | None,
+    now: datetime,
+    look_up: bool = False,
 ) -> Plan:
-    """Decide every row: not sent (with why) or sent with its remaining steps, within budget."""
+    """Decide every row: not sent (with why) or sent with its remaining steps, within budget.
+
+    A row with names (§2a) needs one search_tiktok_targeting call per targeting type first,
+    charged to the first row that needs the type: a row is affordable only with the lookups
+    it brings. With `look_up` (a run about to look them up, or a dry run) such rows are
+    planned as the run will send them once their names are looked up, and the types are in
+    `lookups` and `calls`; without it they wait (`Decision.lookup`), spending nothing."""
     present = {row.fingerprint for row in rows}
     earlier_by_number = _by_number(facts.journal_rows)
     decisions: dict[int, Decision] = {}
     work: list[Work] = []
     reopen: list[str] = []
+    types: list[str] = []  # the lookups charged so far, in the order rows brought them
     left = budget
     for row in rows:
         decision, item = _decide(row, facts, present, earlier_by_number, now)
-        if decision is not None:
+        if item is None:
+            assert decision is not None
             decisions[row.number] = decision
             continue
-        assert item is not None
-        if left is not None and item.cost > left:
-            decisions[row.number] = Decision("pending", _unaffordable(item.cost, budget or 0))
+        new = sorted({name.targeting_type for name in row.names} - set(types))
+        if left is not None and item.cost + len(new) > left:
+            decisions[row.number] = Decision("pending", _unaffordable(item, new, budget or 0))
+            continue
+        if decision is not None and not look_up:  # its names wait for a run's lookups
+            decisions[row.number] = decision
             continue
         work.append(item)
+        types += new
         if left is not None:
-            left -= item.cost
+            left -= item.cost + len(new)
         record = facts.journal_rows.get(row.fingerprint)
         if record is not None and record.status == "rejected":
             reopen.append(row.fingerprint)
-    calls = sum(item.cost for item in work)
-    return Plan(tuple(work), decisions, calls, tuple(reopen))
+    calls = sum(item.cost for item in work) + len(types)
+    return Plan(tuple(work), decisions, calls, tuple(reopen), tuple(types))
 
 
 def _decide(
@@ -191,6 +210,8 @@ def _decide(
     earlier_by_number: Mapping[int, list[RowRecord]],
     now: datetime,
 ) -> tuple[Decision | None, Work | None]:
+    """(decision, None): not sent; (None, work): sent; (decision, work): a row whose names
+    wait for their lookups, and the work it will be once they are looked up."""
     if row.number in facts.created_earlier:
         ids = facts.created_earlier[row.number]
         return Decision("created", "created earlier (campaign_id in the sheet)", ids=ids), None
@@ -202,10 +223,10 @@ def _decide(
     if any(issue.severity == "error" for issue in issues):
         errors = [i.message for i in issues if i.severity == "error"]
         return Decision("invalid", "; ".join(errors), tuple(issues)), None
-    if row.names:  # never sent with a name in place of an ID
+    if row.names:  # never sent with a name in place of an ID; what it will cost once looked up
         listed = ", ".join(repr(str(name)) for name in row.names[:5])
         message = f"not sent: {listed} to look up with search_tiktok_targeting first"
-        return Decision("pending", message, lookup=True), None
+        return Decision("pending", message, lookup=True), _work(row, {}, now)
     if record is not None and record.status == "rejected" and not facts.retry_rejected:
         message = (
             f"{record.message} (not sent again unchanged: fix the row, or pass --retry-rejected)"
@@ -281,9 +302,15 @@ def _by_number(journal_rows: Mapping[str, RowRecord]) -> dict[int, list[RowRecor
     return found
 
 
-def _unaffordable(cost: int, budget: int) -> str:
+def _unaffordable(item: Work, lookups: Sequence[str], budget: int) -> str:
+    cost = item.cost + len(lookups)
     calls = "call" if cost == 1 else "calls"
+    looked = (
+        f" ({len(lookups)} of them search_tiktok_targeting for its names: {', '.join(lookups)})"
+        if lookups
+        else ""
+    )
     return (
-        f"not sent: this row needs {cost} billable {calls} and the run's budget "
+        f"not sent: this row needs {cost} billable {calls}{looked} and the run's budget "
         f"({budget} calls: quota left or --max-calls) is used up; rerun when the quota allows"
     )

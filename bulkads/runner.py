@@ -27,7 +27,7 @@ from bulkads.config import RunConfig
 from bulkads.engine import Engine, Listener
 from bulkads.errors import ApiConfigError, BulkadsError, Halted
 from bulkads.journal import Journal, utc_now
-from bulkads.lookup import Lookups, look_up, needed
+from bulkads.lookup import Lookups, plan_with_lookups
 from bulkads.pacing import Pacer
 from bulkads.plan import Facts, Plan, make_plan, run_budget
 from bulkads.preflight import Preflight, add_accounts, preflight, usage_now
@@ -255,34 +255,27 @@ async def _preflight_and_send(
         return _Sent(plan=plan, checked=checked, halt=hooks.stopper.caught())
     budget = run_budget(found.quota, config.max_calls)
     lookups = Lookups(names)
-    if waiting and config.dry_run:
-        lookups = Lookups(names, types=tuple(names.missing(needed(checked, waiting))))
-    elif waiting:
+    if plan.work or waiting:  # the accounts and the budget can only change rows to be sent
         try:
-            lookups = await look_up(
+            planned = await plan_with_lookups(
                 client,
                 pacer,
                 checked,
-                waiting,
+                replace(facts, accounts=found.accounts),
                 names,
                 budget=budget,
                 quota=found.quota,
                 now=started,
+                recheck=lambda resolve: _check(config, sheet, started, resolve),
+                send=not config.dry_run,
             )
         except (Halted, ApiConfigError) as halt:
             return _Sent(plan=plan, checked=checked, found=found, halt=halt)
         except asyncio.CancelledError:
             return _Sent(plan=plan, checked=checked, found=found, halt=hooks.stopper.caught())
-        if lookups.types:
+        plan, checked, lookups = planned.plan, planned.rows, planned.lookups
+        if lookups.types and not config.dry_run:
             write_cache(cache_path(config.journal), lookups.catalogue, base_url=config.base_url)
-            checked = _check(config, sheet, started, lookups.resolve)
-    if budget is not None:
-        budget -= lookups.spent
-    if plan.work or waiting:  # the accounts and the budget can only change rows to be sent
-        plan = make_plan(
-            checked, replace(facts, accounts=found.accounts), budget=budget, now=started
-        )
-    plan = replace(plan, lookups=lookups.types, calls=plan.calls + len(lookups.types))
     sent = _Sent(plan=plan, checked=checked, found=found, lookups=lookups)
     if hooks.on_plan is not None:
         hooks.on_plan(plan, found)

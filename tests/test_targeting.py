@@ -4,10 +4,12 @@ with its date, counted in the plan; and a sheet of words sent as the API's value
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from runs import campaign_row, config_for, write_csv
 
 from bulkads.config import default_journal_path, default_results_path
@@ -211,16 +213,17 @@ def test_a_name_of_several_regions_makes_its_row_invalid_listing_them(
     assert len(box.created("campaign")) == 1
 
 
-def test_a_dry_run_counts_the_lookups_in_its_plan_and_makes_none(
+def test_a_dry_run_counts_the_lookups_and_the_rows_waiting_for_them_and_makes_none(
     tmp_path: Path, sandbox: tuple[Sandbox, str]
 ) -> None:
     box, url = sandbox
     sheet = write_csv(tmp_path / "launch.csv", [WORDS, PLAIN_WORDS])
     report = run(config_for(sheet, url, dry_run=True))
     assert lookups(box) == []
+    assert box.quota("solo")["used"] == 0
     assert [r.status for r in report.rows] == ["valid", "valid"]
-    assert "once its names are looked up" in report.rows[0].message
-    assert report.planned_calls == 1 + 2  # the Spark row's create, and two lookups
+    assert report.planned_calls == 2 + 2  # two lookups, and each Spark row's create
+    assert "finds every name" in report.notes[-1]
     assert report.exit_code == 0
 
 
@@ -232,8 +235,69 @@ def test_a_run_that_cannot_afford_the_lookups_makes_none_and_leaves_their_rows_p
     report = run(config_for(sheet, url, max_calls=1))
     assert lookups(box) == []
     assert [r.status for r in report.rows] == ["pending", "created"]
-    assert "to look up with search_tiktok_targeting first" in report.rows[0].message
+    assert "needs 3 billable calls (2 of them search_tiktok_targeting" in report.rows[0].message
     assert report.exit_code == 3
+
+
+def test_a_row_the_budget_cannot_cover_brings_no_lookup_even_when_the_lookups_fit(
+    tmp_path: Path, sandbox: tuple[Sandbox, str]
+) -> None:
+    box, url = sandbox
+    sheet = write_csv(tmp_path / "launch.csv", [{**WORDS, "Locations": "US"}, PLAIN_WORDS])
+    report = run(config_for(sheet, url, max_calls=1))  # 1 lookup fits; its row's create not
+    assert lookups(box) == []
+    assert [r.status for r in report.rows] == ["pending", "created"]
+    assert report.summary.calls_spent == 1
+
+
+MARKETER = Path(__file__).resolve().parent.parent / "sample_sheets" / "marketer_launch.xlsx"
+
+
+# Quota left -> the rows sent. The marketer's sheet: rows 2-9, each an image (validate, then
+# create) but row 7 (Spark: create only); rows 3-5 name interests, rows 4, 6, 8, 9 regions.
+# A lookup is charged to the first row sent that needs its type.
+@pytest.mark.parametrize(
+    ("left", "sent"),
+    [
+        (None, [2, 3, 4, 5, 6, 7, 8, 9]),  # 2 lookups + 7 x 2 + 1 = 17
+        (1, [7]),
+        (2, [2]),  # no lookup: no row naming a type is affordable with it
+        (3, [2, 7]),
+        (6, [2, 3, 7]),  # interest_categories: 2 + (1 + 2) + 1
+        (9, [2, 3, 4, 7]),  # both types: 2 + (1 + 2) + (1 + 2) + 1
+        (16, [2, 3, 4, 5, 6, 7, 8]),
+    ],
+)
+def test_a_dry_runs_plan_is_what_the_run_then_bills_and_sends(
+    tmp_path: Path, sandbox: tuple[Sandbox, str], left: int | None, sent: list[int]
+) -> None:
+    box, url = sandbox
+    if left is not None:
+        box.set_quota("solo", limit=100 + left, used=100)
+    sheet = Path(shutil.copy(MARKETER, tmp_path / "launch.xlsx"))
+    dry = run(config_for(sheet, url, dry_run=True))
+    assert box.quota("solo")["used"] == (100 if left is not None else 0)
+    assert [r.number for r in dry.rows if r.status == "valid"] == sent
+    real = run(config_for(sheet, url))
+    billed = box.quota("solo")["used"] - (100 if left is not None else 0)
+    assert dry.planned_calls == real.planned_calls == real.summary.calls_spent == billed
+    assert billed <= (left if left is not None else 17)
+    assert [r.number for r in real.rows if r.status == "created"] == sent
+    assert [r.number for r in real.rows if r.status == "pending"] == [
+        n for n in range(2, 10) if n not in sent
+    ]
+
+
+def test_a_dry_run_with_max_calls_plans_what_the_run_then_bills(
+    tmp_path: Path, sandbox: tuple[Sandbox, str]
+) -> None:
+    box, url = sandbox
+    sheet = Path(shutil.copy(MARKETER, tmp_path / "launch.xlsx"))
+    dry = run(config_for(sheet, url, dry_run=True, max_calls=9))
+    real = run(config_for(sheet, url, max_calls=9))
+    assert dry.planned_calls == real.summary.calls_spent == box.quota("solo")["used"] == 9
+    assert len(lookups(box)) == 2
+    assert [r.number for r in real.rows if r.status == "created"] == [2, 3, 4, 7]
 
 
 def test_validate_reads_names_from_the_runs_cache_and_says_which_it_could_not(
