@@ -49,6 +49,7 @@ from bulkads.status import (
     facts_from,
     read,
     remembered_advertiser,
+    remembered_note,
 )
 from bulkads.stopping import Stopper
 from bulkads.target import Target, bind, check_fed_back
@@ -117,8 +118,9 @@ async def run_async(
     """
     started = clock()
     hooks = _Hooks(progress, on_plan, Stopper())
-    if config.advertiser_id is None:  # the rows as the journal's last run sent them
-        config = replace(config, advertiser_id=remembered_advertiser(config.journal))
+    remembered = None if config.advertiser_id is not None else remembered_advertiser(config.journal)
+    if remembered is not None:  # the rows as the journal's last run sent them
+        config = replace(config, advertiser_id=remembered)
     with hooks.stopper.signals(enabled=signals):
         names = cached_names(config.journal, started, base_url=config.base_url)
         sheet = read(config.sheet, sheet_name=config.sheet_name)  # checked during pre-flight
@@ -139,6 +141,10 @@ async def run_async(
                     config, client, journal, (sheet, names), facts, started, hooks
                 )
             report = _report(config, journal, sheet, facts, sent, target, started, clock)
+            if remembered is not None:  # never applied unseen
+                accounts = sent.found.accounts if sent.found else None
+                said = remembered_note(sheet, remembered, journal=config.journal, accounts=accounts)
+                report = replace(report, notes=(*said, *report.notes))
     if hooks.stopper.cancelled:
         raise asyncio.CancelledError  # cancelled from outside: the results are written
     return report

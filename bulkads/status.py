@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from bulkads.cells import Resolve
+from bulkads.accounts import Accounts
+from bulkads.cells import Resolve, is_empty
 from bulkads.config import default_journal_path
 from bulkads.journal import Journal, utc_now
 from bulkads.plan import EARLIER_IDS, Facts, make_plan
@@ -36,6 +37,22 @@ def remembered_advertiser(journal: Path) -> str | None:
     without the option must read the rows as they were sent, not as changed after creation."""
     with _reading(journal) as readonly:
         return readonly.meta(ADVERTISER_META) if readonly else None
+
+
+def remembered_note(
+    sheet: Sheet, advertiser: str, *, journal: Path, accounts: Accounts | None
+) -> tuple[str, ...]:
+    """What a run says when rows without an advertiser_id go to the advertiser its journal
+    remembers (nothing when every row names its own)."""
+    if all(not is_empty(sheet.arguments(row).get("advertiser_id")) for row in sheet.rows):
+        return ()
+    name = accounts.names.get(advertiser) if accounts else None
+    called = f"{advertiser} ({name})" if name else advertiser
+    return (
+        f"rows without an advertiser_id go to advertiser {called}, remembered from the "
+        f"--advertiser-id of an earlier run with this journal ({journal.name}); to change it, "
+        "pass --advertiser-id (advertiser_id= from Python) or fill in the advertiser_id column",
+    )
 
 
 @contextmanager

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from runs import QUICK, campaign_row, served, write_csv
+from runs import QUICK, campaign_row, config_for, served, write_csv
 
+from bulkads.runner import run
 from bulkads.sandbox import AGENCY_ADVERTISERS, AGENCY_KEY, SOLO_KEY, Sandbox
 
 BILLABLE = "create_tiktok_campaign"
@@ -188,6 +189,53 @@ def test_status_and_a_rerun_without_advertiser_id_read_the_rows_as_the_run_sent_
     assert {name: n for name, n in counts.items() if n} == {"created": 3}
     assert again.returncode == 0
     assert len(sent) == 3  # nothing created twice
+
+
+def test_a_rerun_that_uses_the_remembered_advertiser_says_so_once_naming_it(
+    tmp_path: Path,
+) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(2)])
+    chosen = AGENCY_ADVERTISERS[1]
+    said = f"go to advertiser {chosen.advertiser_id} ({chosen.name}), remembered from the"
+    given = ("--advertiser-id", chosen.advertiser_id)
+    with served() as (sandbox, url):
+        first = bulkads("run", "launch.csv", *given, cwd=tmp_path, key=AGENCY_KEY, url=url)
+        write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(3)])
+        again = bulkads("run", "launch.csv", cwd=tmp_path, key=AGENCY_KEY, url=url)
+        as_json = bulkads("run", "launch.csv", "--json", cwd=tmp_path, key=AGENCY_KEY, url=url)
+        named = bulkads("run", "launch.csv", *given, cwd=tmp_path, key=AGENCY_KEY, url=url)
+        sent = sandbox.calls(tool=BILLABLE)
+    assert [first.returncode, again.returncode, as_json.returncode] == [0, 0, 0], again.stderr
+    assert said not in " ".join((first.stdout + first.stderr).split())
+    terminal = " ".join((again.stdout + again.stderr).split())
+    assert terminal.count(said) == 1, terminal
+    assert "to change it, pass --advertiser-id" in terminal
+    notes = json.loads(as_json.stdout)["notes"]  # nothing to send: the accounts not asked
+    assert [n for n in notes if "remembered" in n] == notes[:1]
+    assert f"go to advertiser {chosen.advertiser_id}, remembered" in notes[0]
+    assert said not in " ".join((named.stdout + named.stderr).split())
+    assert len(sent) == 3  # the third row went to the remembered advertiser, nothing twice
+
+
+def test_a_remembered_advertiser_is_mentioned_only_when_a_row_goes_to_it(
+    tmp_path: Path, sandbox: tuple[Sandbox, str]
+) -> None:
+    box, url = sandbox
+    own = AGENCY_ADVERTISERS[0].advertiser_id
+    rows = [campaign_row(n, advertiser_id=own) for n in range(2)]
+    sheet = write_csv(tmp_path / "launch.csv", rows)
+    chosen = AGENCY_ADVERTISERS[1].advertiser_id
+    assert run(config_for(sheet, url, key=AGENCY_KEY, advertiser_id=chosen)).exit_code == 0
+    rows.append(campaign_row(2, advertiser_id=own))
+    write_csv(sheet, rows)
+    unused = run(config_for(sheet, url, key=AGENCY_KEY))  # every row names its own
+    write_csv(sheet, [*rows, campaign_row(3)])
+    uses = run(config_for(sheet, url, key=AGENCY_KEY))
+    assert [r.status for r in unused.rows] == ["created"] * 3
+    assert [r.status for r in uses.rows] == ["created"] * 4
+    assert not [note for note in unused.notes if "remembered" in note]
+    assert f"go to advertiser {chosen} (" in uses.notes[0]
+    assert [c.arguments["advertiser_id"] for c in box.created("campaign")] == [own] * 3 + [chosen]
 
 
 def test_accounts_lists_the_advertisers_and_the_quota(tmp_path: Path) -> None:
