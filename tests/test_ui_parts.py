@@ -9,6 +9,7 @@ import pytest
 from runs import campaign_row, write_csv
 
 from bulkads.errors import SheetError, UsageError
+from bulkads.journal import Journal
 from bulkads.sheet import read_sheet
 from bulkads.status import validate
 from bulkads.ui import views
@@ -128,6 +129,27 @@ def test_a_rehearsal_keeps_results_and_journal_apart_from_the_live_ones(tmp_path
     assert folder.sheets() == ["launch.csv"]  # a rehearsal's results are not offered as sheets
     with pytest.raises(UsageError, match="no sheet"):
         folder.sheet("../launch.csv")
+
+
+def test_a_fresh_rehearsal_forgets_only_the_files_bulkads_wrote(tmp_path: Path) -> None:
+    """A new sandbox makes an older rehearsal's files meaningless, but a file of the same
+    name that bulkads did not write is the user's: it is left byte for byte."""
+    write_csv(tmp_path / "launch.csv", [campaign_row(1)])
+    folder = WorkFolder(tmp_path)
+    paths = folder.paths("launch.csv", rehearsal=True)
+    paths.results.write_bytes(b"the user's own notes")
+    paths.journal.write_bytes(b"SQLite format 3\x00" + bytes(84))  # another program's database
+    folder.forget(paths)
+    assert paths.results.read_bytes() == b"the user's own notes"
+    assert paths.journal.read_bytes() == b"SQLite format 3\x00" + bytes(84)
+
+    paths.results.unlink()
+    paths.journal.unlink()
+    validate(tmp_path / "launch.csv", results=paths.results)  # a workbook bulkads wrote
+    with Journal.open(paths.journal):
+        pass
+    folder.forget(paths)
+    assert not paths.results.exists() and not paths.journal.exists()
 
 
 def test_rows_left_pending_are_not_done_and_abandoned_calls_not_in_flight() -> None:

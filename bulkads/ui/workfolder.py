@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Protocol
 
 from bulkads.config import default_journal_path, default_results_path
-from bulkads.errors import SheetError, UsageError
+from bulkads.destinations import is_results_workbook
+from bulkads.errors import JournalError, SheetError, UsageError
 from bulkads.guard import FORMATS, MiB
+from bulkads.journal_file import check_is_journal
 from bulkads.sheet import read_sheet
 
 REHEARSAL = ".rehearsal"
@@ -81,11 +83,17 @@ class WorkFolder:
         return Paths(sheet, results, default_journal_path(results))
 
     def forget(self, paths: Paths) -> None:
-        """Remove a results workbook and its journal (a rehearsal on a fresh sandbox)."""
+        """Remove a rehearsal's results workbook and journal (its sandbox is new): only
+        files bulkads wrote. A file of that name that is not ours stays, and the rehearsal
+        then refuses to write over it, as `bulkads run` does."""
+        try:
+            check_is_journal(paths.journal)
+        except JournalError:
+            return
         for side in _JOURNAL_SIDES:
             with contextlib.suppress(FileNotFoundError):
                 paths.journal.with_name(paths.journal.name + side).unlink()
-        with contextlib.suppress(FileNotFoundError):
+        if is_results_workbook(paths.results):
             paths.results.unlink()
 
     async def save_upload(self, part: Part, *, limit: int) -> Path:
