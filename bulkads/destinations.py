@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 
 from bulkads.config import default_results_path
-from bulkads.errors import UsageError
+from bulkads.errors import ForeignFile, UsageError
 from bulkads.results import RESULTS_SHEET, SUMMARY_SHEET
 from bulkads.template import default_template_path
 
@@ -66,13 +66,15 @@ def results_destination(sheet: Path | None, results: Path | None, *, force: bool
     if force or not results.exists() or is_results_workbook(results):
         return results
     if sheet is not None and _same_file(sheet, results):
-        raise UsageError(
+        raise ForeignFile(
             f"-o {results} names the input sheet: its rows would be replaced by the results; "
-            "choose another name with -o (or pass --force to replace it)"
+            "choose another name with -o (or pass --force to replace it)",
+            results,
         )
-    raise UsageError(
+    raise ForeignFile(
         f"{results} exists and is not a bulkads results workbook; choose another name with -o "
-        "(or pass --force to replace it)"
+        "(or pass --force to replace it)",
+        results,
     )
 
 

@@ -5,7 +5,8 @@ exceptions. The exceptions below are for the run as a whole::
 
     BulkadsError                    exit_code 2 unless a subclass says otherwise
     ├── UsageError                  a bad option, a missing key, a bad base URL: fix the command
-    │   └── OptionError             an unknown option or one of the wrong type (also a TypeError)
+    │   ├── OptionError             an unknown option or one of the wrong type (also a TypeError)
+    │   └── ForeignFile             an output would replace a file bulkads did not write
     ├── SheetError                  the sheet cannot be read: fix or re-save the file
     ├── JournalError                the journal cannot be used: move it or wait for the other run
     │   └── JournalLocked           another `bulkads run` holds this journal
@@ -24,6 +25,8 @@ every row is done, `ROWS_NEED_FIXING` (1) when some are invalid or rejected, and
 
 from __future__ import annotations
 
+from pathlib import Path
+
 ROWS_NEED_FIXING = 1  # the run ended; some rows are invalid or rejected
 
 
@@ -39,6 +42,14 @@ class UsageError(BulkadsError):
 
 class OptionError(UsageError, TypeError):
     """A Python call named an option bulkads does not take, or gave it the wrong type."""
+
+
+class ForeignFile(UsageError):
+    """An output's path holds a file bulkads did not write (the input sheet, say)."""
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class SheetError(BulkadsError):

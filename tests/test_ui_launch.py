@@ -45,5 +45,6 @@ async def test_the_page_never_writes_its_results_over_a_file_bulkads_did_not_wri
             launched = await client.request("POST", "/api/launch", json=sheet)
         spent = live.calls(tool="create_tiktok_campaign")
     for status, body in (planned, launched):
-        assert status == 400 and b"is not a bulkads results workbook" in body, body
+        assert status == 400 and b"launch.results.xlsx in the work folder is not" in body, body
+        assert b"rename or move that file" in body and b"-o" not in body and b"--force" not in body
     assert theirs.read_bytes() == sheet_bytes and spent == []

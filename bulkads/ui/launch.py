@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bulkads.config import RunConfig
-from bulkads.errors import BulkadsError, UsageError
+from bulkads.errors import BulkadsError, ForeignFile, UsageError
 from bulkads.journal import utc_now
 from bulkads.options import build_config
 from bulkads.plan import Plan
@@ -191,17 +191,23 @@ def _config(target: Target, paths: Paths, sheet: str, *, dry_run: bool = False) 
     """The run's config, built by the command line's own builder: its defaults and its
     checks (limits, the results never over a file bulkads did not write)."""
     command = f"bulkads run {sheet}" if target.kind == "live" else "bulkads ui (rehearsal)"
-    return build_config(
-        paths.sheet,
-        env={},  # the page's key and URL are the target's: nothing is read from here
-        api_key=target.api_key,
-        base_url=target.base_url,
-        results=paths.results,
-        journal=paths.journal,
-        rate=target.rate,
-        dry_run=dry_run,
-        command=command,
-    )
+    try:
+        return build_config(
+            paths.sheet,
+            env={},  # the page's key and URL are the target's: nothing is read from here
+            api_key=target.api_key,
+            base_url=target.base_url,
+            results=paths.results,
+            journal=paths.journal,
+            rate=target.rate,
+            dry_run=dry_run,
+            command=command,
+        )
+    except ForeignFile as exc:  # the command line's advice names -o and --force
+        raise UsageError(
+            f"{exc.path.name} in the work folder is not a results workbook bulkads wrote, and "
+            "the results go there: rename or move that file, then try again"
+        ) from None
 
 
 def _advertisers(paths: Paths) -> tuple[str, ...]:
