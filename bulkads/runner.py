@@ -5,7 +5,8 @@ Usage::
     report = bulkads.run(RunConfig(...))           # or await run_async(config)
     report.exit_code, report.rows[0].status, report.results_path
 
-Reading the sheet is `status.read`; the rows and the Report are
+Reading the sheet is `status.read`; what comes before the first billable call (free
+calls, checking, lookups, the plan) is `preparing.py`; the rows and the Report are
 `report.py`; `validate` (sends nothing) is in `status.py`.
 """
 
@@ -16,21 +17,20 @@ import contextlib
 import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from bulkads.answers import Quota
-from bulkads.cells import Resolve
 from bulkads.client import Client
 from bulkads.config import RunConfig
 from bulkads.engine import Engine, Listener
-from bulkads.errors import ApiConfigError, BulkadsError, Halted
+from bulkads.errors import BulkadsError
 from bulkads.journal import Journal, utc_now
-from bulkads.lookup import Lookups, plan_with_lookups
 from bulkads.pacing import Pacer
-from bulkads.plan import Facts, Plan, make_plan, run_budget
-from bulkads.preflight import Preflight, add_accounts, preflight, usage_now
+from bulkads.plan import Facts, Plan
+from bulkads.preflight import Preflight, usage_now
+from bulkads.preparing import Prepared, prepare
 from bulkads.report import (
     Report,
     RowResult,
@@ -41,7 +41,6 @@ from bulkads.report import (
     would_send,
 )
 from bulkads.results import TARGET_ID, write_results
-from bulkads.rules import CheckedRow, check_sheet
 from bulkads.sheet import Sheet, summary_items
 from bulkads.status import (
     ADVERTISER_META,
@@ -53,8 +52,7 @@ from bulkads.status import (
 )
 from bulkads.stopping import Stopper
 from bulkads.target import Target, bind, check_fed_back
-from bulkads.targeting import Catalogue, cache_path, write_cache
-from bulkads.transport import until_out
+from bulkads.targeting import Catalogue
 
 TARGET_META = "target"  # the journal's meta key for the target it belongs to
 _USAGE_WAIT = 10.0  # seconds for the free usage check after answers were lost
@@ -68,29 +66,22 @@ def run(config: RunConfig, *, clock: Callable[[], datetime] = utc_now) -> Report
 
 @dataclass(frozen=True, kw_only=True)
 class _Sent:
-    """What pre-flight and sending left behind, for the report."""
+    """What preparing and sending left behind, for the report."""
 
-    plan: Plan
-    checked: Sequence[CheckedRow]  # as sent: names looked up (§2a)
-    found: Preflight | None = None  # None: pre-flight halted, nothing was sent
-    halt: BulkadsError | None = None
+    ready: Prepared
+    halt: BulkadsError | None  # the preparing's, else the sending's
     engine: Engine | None = None  # None: nothing was sent (a halt or a dry run)
-    lookups: Lookups = field(default_factory=lambda: Lookups(Catalogue.empty()))
-
-    @property
-    def quota(self) -> Quota | None:
-        """The latest quota known before sending: the lookups', else pre-flight's."""
-        return self.lookups.quota or (self.found.quota if self.found else None)
 
     def calls(self) -> int:
         """The calls billed this run: the engine's (the API's own count since pre-flight,
         which holds the lookups, where known) and the lookups'."""
-        start = self.found.quota if self.found else None
+        found, lookups = self.ready.found, self.ready.lookups
+        start = found.quota if found else None
         if self.engine is None:
-            return self.lookups.spent
+            return lookups.spent
         if start is not None and self.engine.stats.most_used is not None:
             return self.engine.stats.billed_since(start)
-        return self.engine.stats.calls_spent + self.lookups.spent
+        return self.engine.stats.calls_spent + lookups.spent
 
 
 @dataclass(frozen=True)
@@ -142,7 +133,8 @@ async def run_async(
                 )
             report = _report(config, journal, sheet, facts, sent, target, started, clock)
             if remembered is not None:  # never applied unseen
-                accounts = sent.found.accounts if sent.found else None
+                found = sent.ready.found
+                accounts = found.accounts if found else None
                 said = remembered_note(sheet, remembered, journal=config.journal, accounts=accounts)
                 report = replace(report, notes=(*said, *report.notes))
     if hooks.stopper.cancelled:
@@ -161,17 +153,15 @@ def _report(
     clock: Callable[[], datetime],
 ) -> Report:
     """The rows as the journal now has them, written to the results workbook."""
-    engine, found, checked = sent.engine, sent.found, sent.checked
+    engine, ready = sent.engine, sent.ready
+    found, plan = ready.found, ready.plan
     if engine is None:  # nothing was sent: the journal is as read before
-        rows = build_rows(checked, sent.plan, facts.journal_rows, facts.journal_steps, sent.halt)
+        rows = build_rows(ready.checked, plan, facts.journal_rows, facts.journal_steps, sent.halt)
     else:
-        rows = build_rows(checked, sent.plan, journal.rows(), journal.steps(), sent.halt)
-    start = sent.quota
-    quota = (engine.stats.quota if engine else None) or start
-    if engine is not None and engine.stats.most_used is not None and quota is not None:
-        quota = replace(quota, used=max(quota.used, engine.stats.most_used))
+        rows = build_rows(ready.checked, plan, journal.rows(), journal.steps(), sent.halt)
+    quota = (engine.stats.quota if engine else None) or ready.quota
     if config.dry_run and found is not None:
-        rows = would_send(rows, sent.plan)
+        rows = would_send(rows, plan)
     summary = summarize(
         rows,
         command=config.command,
@@ -191,8 +181,8 @@ def _report(
         summary=summary,
         results_path=results,
         halt=sent.halt,
-        planned_calls=sent.plan.calls if found else 0,
-        notes=(*sheet.warnings, *(found.notes if found else ()), *sent.lookups.notes),
+        planned_calls=plan.calls if found else 0,
+        notes=(*sheet.warnings, *(found.notes if found else ()), *ready.lookups.notes),
         sheet=sheet,
         sending=_sending(config, engine) if engine else None,
     )
@@ -243,98 +233,21 @@ async def _preflight_and_send(
     started: datetime,
     hooks: _Hooks,
 ) -> _Sent:
-    """Ask the free tools, look names up, plan within the budget, and send (unless a dry run)."""
+    """Prepare the plan (free calls, checking, lookups) and send it, unless a dry run."""
     sheet, names = loaded
     pacer = Pacer(config.rate)
-    asked = await _ask_while_checking(config, client, pacer, journal, sheet, names, started)
-    checked = asked.checked
-    plan = make_plan(checked, facts, budget=None, now=started)
-    waiting = {number for number, decision in plan.decisions.items() if decision.lookup}
-    try:
-        found = await asked.answers
-        if not asked.accounts and (plan.work or waiting):
-            found = await add_accounts(client, pacer, found)
-    except (Halted, ApiConfigError) as halt:
-        # Nothing was spent; the results still say what each row is waiting for.
-        return _Sent(plan=plan, checked=checked, halt=halt)
-    except asyncio.CancelledError:  # a signal, or the task cancelled: the same, said so
-        return _Sent(plan=plan, checked=checked, halt=hooks.stopper.caught())
-    budget = run_budget(found.quota, config.max_calls)
-    lookups = Lookups(names)
-    if plan.work or waiting:  # the accounts and the budget can only change rows to be sent
-        try:
-            planned = await plan_with_lookups(
-                client,
-                pacer,
-                checked,
-                replace(facts, accounts=found.accounts),
-                names,
-                budget=budget,
-                quota=found.quota,
-                now=started,
-                recheck=lambda resolve: _check(config, sheet, started, resolve),
-                send=not config.dry_run,
-            )
-        except (Halted, ApiConfigError) as halt:
-            return _Sent(plan=plan, checked=checked, found=found, halt=halt)
-        except asyncio.CancelledError:
-            return _Sent(plan=plan, checked=checked, found=found, halt=hooks.stopper.caught())
-        plan, checked, lookups = planned.plan, planned.rows, planned.lookups
-        if lookups.types and not config.dry_run:
-            write_cache(cache_path(config.journal), lookups.catalogue, base_url=config.base_url)
-    sent = _Sent(plan=plan, checked=checked, found=found, lookups=lookups)
+    ready = await prepare(
+        config, client, pacer, journal, sheet, names, facts, now=started, stopper=hooks.stopper
+    )
+    sent = _Sent(ready=ready, halt=ready.halt)
+    if ready.found is None:  # pre-flight halted: nothing can be sent
+        return sent
     if hooks.on_plan is not None:
-        hooks.on_plan(plan, found)
+        hooks.on_plan(ready.plan, ready.found)
     if config.dry_run:
         return sent
-    engine = await _send(config, client, journal, pacer, plan, sent.quota, hooks)
+    engine = await _send(config, client, journal, pacer, ready.plan, ready.quota, hooks)
     return replace(sent, halt=engine.halt, engine=engine)
-
-
-@dataclass(frozen=True)
-class _Asked:
-    """The sheet checked while pre-flight's free calls were on their way."""
-
-    checked: list[CheckedRow]
-    answers: asyncio.Future[Preflight]  # raises what pre-flight raised, or CancelledError
-    accounts: bool  # the connected advertisers were asked too
-
-
-async def _ask_while_checking(
-    config: RunConfig,
-    client: Client,
-    pacer: Pacer,
-    journal: Journal,
-    sheet: Sheet,
-    names: Catalogue,
-    now: datetime,
-) -> _Asked:
-    """Send pre-flight's free calls, then check the sheet while they are answered (the
-    free tools take seconds at the API; checking thousands of rows takes about as long).
-
-    The accounts are asked at once unless the journal's last run finished: a finished
-    sheet run again has nothing to send, and needs no accounts (`add_accounts` asks them
-    later if it has). A signal before the calls are out cancels them; it is seen when the
-    answers are awaited."""
-    last = journal.last_run()
-    accounts = last is None or last[3] != "finished"
-    out = asyncio.Event()
-    answers = asyncio.ensure_future(preflight(client, pacer, accounts=accounts, out=out))
-    try:
-        await until_out(answers, out)
-    except asyncio.CancelledError:
-        answers.cancel()
-    try:
-        checked = _check(config, sheet, now, names.resolve)
-    except BaseException:
-        answers.cancel()
-        raise
-    return _Asked(checked, answers, accounts)
-
-
-def _check(config: RunConfig, sheet: Sheet, now: datetime, resolve: Resolve) -> list[CheckedRow]:
-    """The rows checked, with the names known so far (the cache's, or those looked up)."""
-    return check_sheet(sheet, now=now, default_advertiser_id=config.advertiser_id, resolve=resolve)
 
 
 async def _send(

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from runs import QUICK, campaign_row, config_for, served, write_csv
 
-from bulkads import rules, runner
+from bulkads import preparing, rules, runner
 from bulkads.sandbox import SOLO_KEY, Sandbox
 
 CREATE = "create_tiktok_campaign"
@@ -114,7 +114,7 @@ def _spy_on_checking(
         seen.append(answered)
         return check(*args, **kwargs)
 
-    monkeypatch.setattr(runner, "check_sheet", checking)
+    monkeypatch.setattr(preparing, "check_sheet", checking)
 
 
 def free_calls(sandbox: Sandbox) -> list[str]:
