@@ -15,7 +15,7 @@ and those only for rows the budget covers with all their steps (`lookup.plan_wit
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -65,7 +65,15 @@ async def prepare(
 ) -> Prepared:
     """Ask the free tools while checking the sheet, then plan within the budget, looking
     names up (unless a dry run, which plans them without the calls)."""
-    asked = await _ask_while_checking(config, transport, pacer, journal, sheet, names, now)
+    # A finished sheet run again has nothing to send and needs no accounts; if it has
+    # after all, `add_accounts` asks them below.
+    last = journal.last_run()
+    asked = await _ask_while_checking(
+        transport,
+        pacer,
+        accounts=last is None or last[3] != "finished",
+        check=lambda: _check(config, sheet, now, names.resolve),
+    )
     checked = asked.checked
     plan = make_plan(checked, facts, budget=None, now=now)
     waiting = any(decision.lookup for decision in plan.decisions.values())
@@ -112,23 +120,16 @@ class _Asked:
 
 
 async def _ask_while_checking(
-    config: RunConfig,
     transport: Transport,
     pacer: Pacer,
-    journal: Journal,
-    sheet: Sheet,
-    names: Catalogue,
-    now: datetime,
+    *,
+    accounts: bool,
+    check: Callable[[], list[CheckedRow]],
 ) -> _Asked:
-    """Send pre-flight's free calls, then check the sheet while they are answered (the
+    """Send pre-flight's free calls, then `check` the sheet while they are answered (the
     free tools take seconds at the API; checking thousands of rows takes about as long).
-
-    The accounts are asked at once unless the journal's last run finished: a finished
-    sheet run again has nothing to send, and needs no accounts (`add_accounts` asks them
-    later if it has). A signal before the calls are out cancels them; it is seen when the
-    answers are awaited."""
-    last = journal.last_run()
-    accounts = last is None or last[3] != "finished"
+    A signal before the calls are out cancels them; it is seen when the answers are
+    awaited."""
     out = asyncio.Event()
     answers = asyncio.ensure_future(preflight(transport, pacer, accounts=accounts, out=out))
     try:
@@ -136,7 +137,7 @@ async def _ask_while_checking(
     except asyncio.CancelledError:
         answers.cancel()
     try:
-        checked = _check(config, sheet, now, names.resolve)
+        checked = check()
     except BaseException:
         answers.cancel()
         raise
