@@ -239,17 +239,20 @@ def run(
         retry_rejected=retry_rejected,
         command=command_line(),
     )
-    report = _execute(config, as_json=as_json)
-    finish(report, as_json=as_json, title="Dry run" if dry_run else "Run")
+    report, said = _execute(config, as_json=as_json)
+    finish(report, as_json=as_json, title="Dry run" if dry_run else "Run", said=said)
 
 
-def _execute(config: RunConfig, *, as_json: bool) -> Report:
+def _execute(config: RunConfig, *, as_json: bool) -> tuple[Report, set[str]]:
+    """The run, and the notes already said on the terminal with its plan."""
     from bulkads.runner import run_async
 
     err = console(stderr=True)
+    said: set[str] = set()
 
     def on_plan(plan: Plan, found: Preflight) -> None:
         print_plan(err, plan, found, dry_run=config.dry_run)
+        said.update(found.notes)
 
     async def go() -> Report:
         shown_on = err if as_json else console()
@@ -260,7 +263,7 @@ def _execute(config: RunConfig, *, as_json: bool) -> Report:
             signals=True,
         )
 
-    return asyncio.run(go())
+    return asyncio.run(go()), said
 
 
 @main.command()

@@ -17,7 +17,7 @@ import functools
 import shlex
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any, TypeVar
 
 from rich.console import Console
@@ -74,9 +74,13 @@ def command_line() -> str:
     return shlex.join(["bulkads", *sys.argv[1:]])
 
 
-def finish(report: Report, *, as_json: bool, title: str) -> None:
-    """Print the report (unless the terminal is gone) and exit with its code."""
+def finish(
+    report: Report, *, as_json: bool, title: str, said: Collection[str] = frozenset()
+) -> None:
+    """Print the report (unless the terminal is gone) and exit with its code; `said`: notes
+    the terminal already showed (with the plan), not repeated."""
     out = console()
+    err = console(stderr=True)
     with contextlib.suppress(OSError):  # the terminal is gone: the results hold the record
-        print_report(report, console=out, err=console(stderr=True), as_json=as_json, title=title)
+        print_report(report, console=out, err=err, as_json=as_json, title=title, said=said)
     sys.exit(report.exit_code)

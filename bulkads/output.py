@@ -9,7 +9,7 @@ Usage::
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -58,14 +58,22 @@ def counts_table(counts: Mapping[str, int], *, title: str) -> Table:
 
 
 def print_report(
-    report: Report, *, console: Console, err: Console, as_json: bool, title: str
+    report: Report,
+    *,
+    console: Console,
+    err: Console,
+    as_json: bool,
+    title: str,
+    said: Collection[str] = frozenset(),
 ) -> None:
+    """The report on the terminal, or as JSON (every note); `said`: notes not repeated."""
     summary = report.summary
     if as_json:
         _print_json(console, json_summary(report))
     else:
         for note in report.notes:
-            console.print(shown(f"note: {note}"))
+            if note not in said:
+                console.print(shown(f"note: {note}"))
         console.print(counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
         halt = str(report.halt) if report.halt else ""
         _list_open_rows(console, report.rows, limit=_SHOWN, halt=halt)

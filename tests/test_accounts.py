@@ -3,6 +3,7 @@ answer, only TikTok accounts count, and an answer that cannot be read is said pl
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from pathlib import Path
@@ -14,7 +15,7 @@ from runs import QUICK, campaign_row, config_for, served, write_csv
 from bulkads.accounts import Accounts, read_accounts, read_choices
 from bulkads.cli import main
 from bulkads.runner import run
-from bulkads.sandbox import AGENCY_KEY
+from bulkads.sandbox import AGENCY_KEY, SOLO_KEY
 from bulkads.sandbox.accounts import AGENCY_ADVERTISERS
 from bulkads.sandbox.config import ACCOUNT_SHAPES
 
@@ -162,3 +163,20 @@ def test_a_run_whose_account_list_cannot_be_read_goes_on_and_says_so(tmp_path: P
         report = run(config_for(sheet, url))
     assert report.rows[0].status == "created"
     assert any("could not be read" in note for note in report.notes)
+
+
+def test_the_terminal_says_a_pre_flight_note_once_and_json_keeps_it(tmp_path: Path) -> None:
+    """The note is shown with the plan, before anything is sent; the report after the run
+    does not repeat it, while --json (for scripts) still carries every note."""
+    for folder in ("shown", "json"):
+        (tmp_path / folder).mkdir()
+        write_csv(tmp_path / folder / "launch.csv", [campaign_row(1)])
+    with served(dataclasses.replace(QUICK, accounts_as="unreadable")) as (_, url):
+        env = {"ADSPIRER_API_KEY": SOLO_KEY, "ADSPIRER_BASE_URL": url}
+        with contextlib.chdir(tmp_path / "shown"):
+            shown = CliRunner().invoke(main, ["run", "launch.csv"], env=env)
+        with contextlib.chdir(tmp_path / "json"):
+            as_json = CliRunner().invoke(main, ["run", "launch.csv", "--json"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.count("advertiser IDs are not checked before sending") == 1
+    assert any("could not be read" in note for note in json.loads(as_json.stdout)["notes"])
