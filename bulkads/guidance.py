@@ -190,8 +190,12 @@ def _not_listed(argument: Argument, choices: Sequence[str]) -> str:
     return text if len(text) <= 255 else text[:254] + "…"
 
 
-def print_wide(worksheet: Any) -> None:
-    """Printing: landscape, all columns on one page's width, the header row on every page."""
+def set_printing(worksheet: Any, *, keep_columns: int) -> None:
+    """Printing: landscape at 75%, page after page across, then down, with the header row
+    and the first `keep_columns` columns (those frozen on screen) on every page. Fitting
+    30-46 columns on one page's width printed them at about 13%: unreadable on paper."""
     worksheet.set_landscape()
-    worksheet.fit_to_pages(1, 0)
+    worksheet.set_print_scale(75)
+    worksheet.print_across()  # then down: a row's columns come one after another
     worksheet.repeat_rows(0)
+    worksheet.repeat_columns(0, keep_columns - 1)

@@ -22,7 +22,7 @@ from bulkads.guidance import (
     Guide,
     note_options,
     number_format,
-    print_wide,
+    set_printing,
     wrapped_lines,
 )
 from bulkads.report import RowResult
@@ -111,7 +111,7 @@ def write_results_sheet(
 
     message_width = _set_widths(worksheet, styles, headers, sheet, rows, own)[2]
     worksheet.freeze_panes(1, 2)
-    print_wide(worksheet)
+    set_printing(worksheet, keep_columns=2)
     for col, header in enumerate(headers):
         write_text(worksheet, 0, col, header, styles.header)
     _annotate_headers(worksheet, styles, headers, own)

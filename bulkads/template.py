@@ -32,7 +32,7 @@ from bulkads.guidance import (
     Guide,
     describe,
     number_format,
-    print_wide,
+    set_printing,
     words_line,
     wrapped_lines,
 )
@@ -181,7 +181,7 @@ def _write_campaigns(workbook: Any, sheet: Any) -> None:
     formats: dict[str, Any] = {}
     guide = Guide(workbook)
     sheet.freeze_panes(1, 1)
-    print_wide(sheet)
+    set_printing(sheet, keep_columns=1)
     for col, argument in enumerate(TEMPLATE_COLUMNS):
         form = number_format(argument)
         if form is not None and form not in formats:

@@ -572,13 +572,18 @@ def test_a_long_message_gets_a_row_tall_enough_for_it(tmp_path: Path) -> None:
     assert ws.row_dimensions[2].height is None  # a short message keeps the default height
 
 
-def test_printing_is_landscape_one_page_wide_with_the_header_on_each_page(tmp_path: Path) -> None:
+def test_printing_is_landscape_full_size_with_the_header_and_row_on_each_page(
+    tmp_path: Path,
+) -> None:
+    """Not squeezed onto one page's width (46 columns printed at about 13%): page after page
+    across, each with the header row and the row number and status, as frozen on screen."""
     ws = results_sheet(write(tmp_path))
     assert ws.page_setup.orientation == "landscape"
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.fitToWidth in (None, 1)  # 1 is the file format's default
-    assert ws.page_setup.fitToHeight == 0
+    assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.pageOrder == "overThenDown"
     assert ws.print_title_rows == "$1:$1"
+    assert ws.print_title_cols == "$A:$B"
+    assert ws.freeze_panes == "C2"
 
 
 def test_the_summary_prints_on_one_page_wide(tmp_path: Path) -> None:

@@ -97,14 +97,15 @@ def test_the_legend_is_not_read_as_part_of_the_sheet(template_path: Path) -> Non
     assert sheet.warnings == ()
 
 
-def test_printing_is_landscape_one_page_wide_with_the_header_on_each_page(
+def test_printing_is_landscape_full_size_with_the_header_and_name_on_each_page(
     campaigns: Worksheet,
 ) -> None:
     assert campaigns.page_setup.orientation == "landscape"
-    assert campaigns.sheet_properties.pageSetUpPr.fitToPage
-    assert campaigns.page_setup.fitToWidth in (None, 1)  # 1 is the file format's default
-    assert campaigns.page_setup.fitToHeight == 0  # as many pages down as it takes
+    fit = campaigns.sheet_properties.pageSetUpPr
+    assert not fit or not fit.fitToPage  # 30 columns on one width printed unreadably small
+    assert campaigns.page_setup.pageOrder == "overThenDown"
     assert campaigns.print_title_rows == "$1:$1"
+    assert campaigns.print_title_cols == "$A:$A"
 
 
 def test_every_header_has_a_note_with_its_help(campaigns: Worksheet) -> None:
