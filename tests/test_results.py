@@ -580,7 +580,7 @@ def test_printing_is_landscape_full_size_with_the_header_and_row_on_each_page(
     ws = results_sheet(write(tmp_path))
     assert ws.page_setup.orientation == "landscape"
     assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.page_setup.pageOrder == "overThenDown"
+    assert ws.page_setup.pageOrder == "overThenDown" and ws.page_setup.scale == 75
     assert ws.print_title_rows == "$1:$1"
     assert ws.print_title_cols == "$A:$B"
     assert ws.freeze_panes == "C2"

@@ -103,7 +103,7 @@ def test_printing_is_landscape_full_size_with_the_header_and_name_on_each_page(
     assert campaigns.page_setup.orientation == "landscape"
     fit = campaigns.sheet_properties.pageSetUpPr
     assert not fit or not fit.fitToPage  # 30 columns on one width printed unreadably small
-    assert campaigns.page_setup.pageOrder == "overThenDown"
+    assert campaigns.page_setup.pageOrder == "overThenDown" and campaigns.page_setup.scale == 75
     assert campaigns.print_title_rows == "$1:$1"
     assert campaigns.print_title_cols == "$A:$A"
 
