@@ -287,9 +287,16 @@ def status(
 
     results = results or default_results_path(sheet)
     journal = journal or default_journal_path(results)
-    rows = sheet_status(sheet, journal=journal, sheet_name=sheet_name, advertiser_id=advertiser_id)
+    found = sheet_status(sheet, journal=journal, sheet_name=sheet_name, advertiser_id=advertiser_id)
     last = last_run(journal)
-    print_status(rows, console=console(), as_json=as_json, title=sheet.name, last_run=last)
+    print_status(
+        found.rows,
+        console=console(),
+        as_json=as_json,
+        title=sheet.name,
+        last_run=last,
+        notes=found.notes,
+    )
 
 
 @main.command()

@@ -155,6 +155,7 @@ def print_status(
     as_json: bool,
     title: str,
     last_run: str = "",
+    notes: Sequence[str] = (),
 ) -> None:
     counts: dict[str, int] = {}
     for row in rows:
@@ -164,10 +165,13 @@ def print_status(
         payload = {
             "counts": counts,
             "last_run": last_run or None,
+            "notes": list(notes),
             "rows": [_row_json(row) for row in open_rows],
         }
         _print_json(console, payload)
         return
+    for note in notes:
+        console.print(shown(f"note: {note}"))
     console.print(counts_table(counts, title=f"{title}: {len(rows)} row(s)"))
     _list_open_rows(console, rows, limit=_LISTED)
     if last_run:

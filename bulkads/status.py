@@ -3,7 +3,8 @@
 Usage::
 
     report = validate(Path("launch.xlsx"), results=Path("launch.results.xlsx"))
-    rows = sheet_status(Path("launch.xlsx"), journal=Path("launch.results.journal.sqlite"))
+    found = sheet_status(Path("launch.xlsx"), journal=Path("launch.results.journal.sqlite"))
+    found.rows, found.notes
 
 `read` and `facts_from` are the first steps of a run too (sheet → what is known before
 any call); the run checks the rows while its free pre-flight calls are answered.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -151,6 +153,12 @@ def _names_note(checked: list[CheckedRow]) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class SheetStatus:
+    rows: tuple[RowResult, ...]
+    notes: tuple[str, ...]  # the remembered advertiser, when rows are read with it
+
+
 def sheet_status(
     sheet_path: Path | Sheet,
     *,
@@ -158,22 +166,26 @@ def sheet_status(
     sheet_name: str | None = None,
     advertiser_id: str | None = None,
     clock: Callable[[], datetime] = utc_now,
-) -> tuple[RowResult, ...]:
+) -> SheetStatus:
     """Every row's status as the next run would start from it (accounts not checked);
-    without `advertiser_id`, the default the journal's last run gave."""
+    without `advertiser_id`, the default the journal's last run gave, said in a note."""
     now = clock()
     names = read_cache(cache_path(journal))  # of any age: as the last run read the names
+    remembered = None if advertiser_id else remembered_advertiser(journal)
     sheet, checked = load(
         sheet_path,
         sheet_name=sheet_name,
-        advertiser_id=advertiser_id or remembered_advertiser(journal),
+        advertiser_id=advertiser_id or remembered,
         now=now,
         resolve=names.resolve,
     )
     with _reading(journal) as readonly:
         facts = facts_from(sheet, readonly)
     plan = make_plan(checked, facts, budget=None, now=now)
-    return build_rows(checked, plan, facts.journal_rows, facts.journal_steps, None)
+    rows = build_rows(checked, plan, facts.journal_rows, facts.journal_steps, None)
+    if remembered is None:
+        return SheetStatus(rows, ())
+    return SheetStatus(rows, remembered_note(sheet, remembered, journal=journal, accounts=None))
 
 
 def last_run(journal: Path) -> str:

@@ -397,3 +397,19 @@ def test_demo_creates_the_sample_campaigns_and_writes_demo_results(tmp_path: Pat
     statuses = [r[1] for r in book["Results"].iter_rows(min_row=2, values_only=True)]
     assert statuses and set(statuses) == {"created"}
     assert "created" in result.stdout
+
+
+def test_status_says_when_it_reads_rows_with_the_remembered_advertiser(tmp_path: Path) -> None:
+    write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(2)])
+    chosen = AGENCY_ADVERTISERS[1].advertiser_id
+    given = ("--advertiser-id", chosen)
+    with served() as (_, url):
+        first = bulkads("run", "launch.csv", *given, cwd=tmp_path, key=AGENCY_KEY, url=url)
+    assert first.returncode == 0, first.stderr
+    shown = bulkads("status", "launch.csv", cwd=tmp_path, key=None)
+    as_json = json.loads(bulkads("status", "launch.csv", "--json", cwd=tmp_path, key=None).stdout)
+    named = bulkads("status", "launch.csv", *given, cwd=tmp_path, key=None)
+    said = f"go to advertiser {chosen}, remembered from the --advertiser-id"
+    assert " ".join(shown.stdout.split()).count(said) == 1, shown.stdout
+    assert as_json["counts"] == {"created": 2} and said in as_json["notes"][0]
+    assert "remembered" not in named.stdout

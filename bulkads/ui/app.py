@@ -172,7 +172,7 @@ def _check_sheet(paths: Paths) -> dict[str, Any]:
     view = check_view(read_sheet(paths.sheet), report.rows, notes=report.notes)
     earlier = None
     if paths.journal.is_file():
-        rows = sheet_status(paths.sheet, journal=paths.journal)
+        rows = sheet_status(paths.sheet, journal=paths.journal).rows
         earlier = {"counts": counts(rows), "results": paths.results.name}
     return {**view, "earlier": earlier}
 

@@ -224,7 +224,11 @@ def _outcome(config: RunConfig, report: Report | None, stopped: bool) -> dict[st
     names = {row.number: str(row.arguments.get("campaign_name", "")) for row in checked}
     rows: Sequence[RowResult]
     halt = str(report.halt) if report is not None and report.halt else None
-    rows = report.rows if report is not None else sheet_status(config.sheet, journal=config.journal)
+    rows = (
+        report.rows
+        if report is not None
+        else sheet_status(config.sheet, journal=config.journal).rows
+    )
     if stopped:
         halt = (
             "stopped from the page: nothing more is sent; launch again to resume (calls that "
