@@ -240,7 +240,7 @@ async def _preflight_and_send(
         config, client, pacer, journal, sheet, names, facts, now=started, stopper=hooks.stopper
     )
     sent = _Sent(ready=ready, halt=ready.halt)
-    if ready.found is None:  # pre-flight halted: nothing can be sent
+    if ready.halt is not None or ready.found is None:  # nothing can be sent
         return sent
     if hooks.on_plan is not None:
         hooks.on_plan(ready.plan, ready.found)

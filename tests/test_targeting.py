@@ -4,16 +4,19 @@ with its date, counted in the plan; and a sheet of words sent as the API's value
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from runs import campaign_row, config_for, write_csv
+from runs import QUICK, campaign_row, config_for, served, write_csv
 
 from bulkads.config import default_journal_path, default_results_path
-from bulkads.runner import run
+from bulkads.runner import run, run_async
 from bulkads.sandbox import Sandbox
 from bulkads.status import validate
 from bulkads.targeting import (
@@ -311,3 +314,25 @@ def test_validate_reads_names_from_the_runs_cache_and_says_which_it_could_not(
     again = validate(sheet, results=default_results_path(sheet))
     assert [r.status for r in again.rows] == ["invalid"]
     assert "did you mean 10300 (Gaming)?" in again.rows[0].message
+
+
+def test_a_stop_during_the_lookups_sends_nothing_and_says_why(tmp_path: Path) -> None:
+    """Cancelled while `search_tiktok_targeting` is answered (2 s each here): the rows without
+    names must not go out either; the run stops as on a SIGTERM, results written."""
+    plain = {**PLAIN_WORDS, "Spark Post": "7350000000000000102"}
+    sheet = write_csv(tmp_path / "launch.csv", [WORDS, plain])
+    config = config_for(sheet, "")
+
+    async def cancelled_during_lookups(url: str) -> None:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(
+                run_async(dataclasses.replace(config, base_url=url)), timeout=3.0
+            )
+
+    with served(dataclasses.replace(QUICK, latency=(2.0, 2.0))) as (sandbox, url):
+        asyncio.run(cancelled_during_lookups(url))
+        time.sleep(2.5)  # the sandbox records a call when it has answered it
+        tools = [call.tool for call in sandbox.calls()]
+    assert "search_tiktok_targeting" in tools
+    assert "create_tiktok_campaign" not in tools
+    assert default_results_path(sheet).exists()
