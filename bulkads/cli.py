@@ -283,18 +283,17 @@ def status(
     as_json: bool,
 ) -> None:
     """What the journal knows about SHEET: counts, and rows pending or failed. Sends nothing."""
-    from bulkads.status import last_run, sheet_status
+    from bulkads.status import sheet_status
 
     results = results or default_results_path(sheet)
     journal = journal or default_journal_path(results)
     found = sheet_status(sheet, journal=journal, sheet_name=sheet_name, advertiser_id=advertiser_id)
-    last = last_run(journal)
     print_status(
         found.rows,
         console=console(),
         as_json=as_json,
         title=sheet.name,
-        last_run=last,
+        last_run=found.last_run,
         notes=found.notes,
     )
 

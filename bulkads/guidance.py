@@ -191,9 +191,10 @@ def _not_listed(argument: Argument, choices: Sequence[str]) -> str:
 
 
 def set_printing(worksheet: Any, *, keep_columns: int) -> None:
-    """Printing: landscape at 75%, page after page across, then down, with the header row
-    and the first `keep_columns` columns (those frozen on screen) on every page. Fitting
-    30-46 columns on one page's width printed them at about 13%: unreadable on paper."""
+    """The header row and the first `keep_columns` columns frozen on screen and, printed, on
+    every page: landscape at 75%, page after page across, then down. Fitting 30-46 columns
+    on one page's width printed them at about 13%: unreadable on paper."""
+    worksheet.freeze_panes(1, keep_columns)
     worksheet.set_landscape()
     worksheet.set_print_scale(75)
     worksheet.print_across()  # then down: a row's columns come one after another

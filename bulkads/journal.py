@@ -74,6 +74,9 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+FINISHED = "finished"  # the outcome of a run that ended without a halt
+
+
 class Journal:
     """One run's durable state. Open with `Journal.open`; one writer at a time."""
 

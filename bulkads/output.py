@@ -26,8 +26,7 @@ _SHOWN = 10  # rows listed after a run or a validation
 
 
 def print_plan(console: Console, plan: Plan, found: Preflight, *, dry_run: bool) -> None:
-    for note in found.notes:
-        console.print(shown(f"note: {note}"))
+    _print_notes(console, found.notes)
     quota = found.quota
     left = f"{quota.left} of {quota.limit} ({quota.tier})" if quota else "unknown"
     unaffordable = sum(1 for d in plan.decisions.values() if d.status == "pending" and not d.lookup)
@@ -71,9 +70,7 @@ def print_report(
     if as_json:
         _print_json(console, json_summary(report))
     else:
-        for note in report.notes:
-            if note not in said:
-                console.print(shown(f"note: {note}"))
+        _print_notes(console, report.notes, skip=said)
         console.print(counts_table(summary.counts, title=f"{title}: {len(report.rows)} row(s)"))
         halt = str(report.halt) if report.halt else ""
         _list_open_rows(console, report.rows, limit=_SHOWN, halt=halt)
@@ -170,8 +167,7 @@ def print_status(
         }
         _print_json(console, payload)
         return
-    for note in notes:
-        console.print(shown(f"note: {note}"))
+    _print_notes(console, notes)
     console.print(counts_table(counts, title=f"{title}: {len(rows)} row(s)"))
     _list_open_rows(console, rows, limit=_LISTED)
     if last_run:
@@ -253,9 +249,7 @@ def print_accounts(found: Preflight, *, console: Console, as_json: bool) -> None
     if quota is not None:
         used = f"{quota.used} of {quota.limit} calls used this month ({quota.tier})"
         console.print(shown(f"Quota: {used}; {quota.left} left"))
-    for note in found.notes:
-        if note != UNREAD_ACCOUNTS:  # said above, with the answer's first lines
-            console.print(shown(f"note: {note}"))
+    _print_notes(console, found.notes, skip={UNREAD_ACCOUNTS})  # that one is said above
 
 
 def _accounts_payload(found: Preflight) -> dict[str, Any]:
@@ -272,6 +266,13 @@ def _accounts_payload(found: Preflight) -> dict[str, Any]:
         "quota": None if quota is None else {**vars(quota), "left": quota.left},
         "notes": list(found.notes),
     }
+
+
+def _print_notes(console: Console, notes: Sequence[str], *, skip: Collection[str] = ()) -> None:
+    """One `note:` line each, but for those already said (`skip`)."""
+    for note in notes:
+        if note not in skip:
+            console.print(shown(f"note: {note}"))
 
 
 def _print_json(console: Console, payload: Mapping[str, Any]) -> None:

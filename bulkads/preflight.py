@@ -36,6 +36,7 @@ UNREAD_ACCOUNTS = (
     "to see it); advertiser IDs are not checked before sending"
 )
 _ATTEMPTS = 3
+_TIKTOK = {"platform": "tiktok_ads"}  # list_connected_accounts' arguments: TikTok accounts only
 _MOST_PAUSE = 10.0  # seconds between two tries of a free call, Retry-After or not
 
 
@@ -87,7 +88,7 @@ async def preflight(
     asker = _Asker(transport, pacer, sleep, rng or random.Random(), _Departures(out, tools))
     if not accounts:
         return _read(await _ask(asker, USAGE, {}), None)
-    usage, listing = await asyncio.gather(_ask(asker, USAGE, {}), _ask_accounts(asker))
+    usage, listing = await asyncio.gather(_ask(asker, USAGE, {}), _ask(asker, ACCOUNTS, _TIKTOK))
     return _read(usage, listing)
 
 
@@ -99,12 +100,7 @@ async def add_accounts(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> Preflight:
     """`found` with the connected advertisers, for a run that did not ask them at first."""
-    asker = _Asker(transport, pacer, sleep, random.Random())
-    return _with_accounts(found, await _ask_accounts(asker))
-
-
-async def _ask_accounts(asker: _Asker) -> Outcome:
-    return await _ask(asker, ACCOUNTS, {"platform": "tiktok_ads"})
+    return _with_accounts(found, await ask(transport, pacer, ACCOUNTS, _TIKTOK, sleep=sleep))
 
 
 async def usage_now(transport: Transport, pacer: Pacer, *, within: float) -> Quota | None:

@@ -23,7 +23,7 @@ from bulkads.answers import Quota
 from bulkads.cells import Resolve
 from bulkads.config import RunConfig
 from bulkads.errors import ApiConfigError, BulkadsError, Halted
-from bulkads.journal import Journal
+from bulkads.journal import FINISHED, Journal
 from bulkads.lookup import Lookups, plan_with_lookups
 from bulkads.pacing import Pacer
 from bulkads.plan import Facts, Plan, make_plan, run_budget
@@ -68,18 +68,16 @@ async def prepare(
     # A finished sheet run again has nothing to send and needs no accounts; if it has
     # after all, `add_accounts` asks them below.
     last = journal.last_run()
+    accounts = last is None or last[3] != FINISHED
     asked = await _ask_while_checking(
-        transport,
-        pacer,
-        accounts=last is None or last[3] != "finished",
-        check=lambda: _check(config, sheet, now, names.resolve),
+        transport, pacer, accounts=accounts, check=lambda: _check(config, sheet, now, names.resolve)
     )
     checked = asked.checked
     plan = make_plan(checked, facts, budget=None, now=now)
     waiting = any(decision.lookup for decision in plan.decisions.values())
     try:
         found = await asked.answers
-        if not asked.accounts and (plan.work or waiting):
+        if not accounts and (plan.work or waiting):
             found = await add_accounts(transport, pacer, found)
     except (Halted, ApiConfigError) as halt:
         # Nothing was spent; the results still say what each row is waiting for.
@@ -116,7 +114,6 @@ class _Asked:
 
     checked: list[CheckedRow]
     answers: asyncio.Future[Preflight]  # raises what pre-flight raised, or CancelledError
-    accounts: bool  # the connected advertisers were asked too
 
 
 async def _ask_while_checking(
@@ -141,7 +138,7 @@ async def _ask_while_checking(
     except BaseException:
         answers.cancel()
         raise
-    return _Asked(checked, answers, accounts)
+    return _Asked(checked, answers)
 
 
 def _check(config: RunConfig, sheet: Sheet, now: datetime, resolve: Resolve) -> list[CheckedRow]:

@@ -110,8 +110,7 @@ def write_results_sheet(
     cells_by_number = {sheet_row.number: sheet_row for sheet_row in sheet.rows}
 
     message_width = _set_widths(worksheet, styles, headers, sheet, rows, own)[2]
-    worksheet.freeze_panes(1, 2)
-    set_printing(worksheet, keep_columns=2)
+    set_printing(worksheet, keep_columns=2)  # row and status, on screen and on paper
     for col, header in enumerate(headers):
         write_text(worksheet, 0, col, header, styles.header)
     _annotate_headers(worksheet, styles, headers, own)

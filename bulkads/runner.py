@@ -26,7 +26,7 @@ from bulkads.client import Client
 from bulkads.config import RunConfig
 from bulkads.engine import Engine, Listener
 from bulkads.errors import BulkadsError
-from bulkads.journal import Journal, utc_now
+from bulkads.journal import FINISHED, Journal, utc_now
 from bulkads.pacing import Pacer
 from bulkads.plan import Facts, Plan
 from bulkads.preflight import Preflight, usage_now
@@ -69,8 +69,12 @@ class _Sent:
     """What preparing and sending left behind, for the report."""
 
     ready: Prepared
-    halt: BulkadsError | None  # the preparing's, else the sending's
     engine: Engine | None = None  # None: nothing was sent (a halt or a dry run)
+
+    @property
+    def halt(self) -> BulkadsError | None:
+        """Why the run stopped: the sending's, or the preparing's when nothing was sent."""
+        return self.engine.halt if self.engine else self.ready.halt
 
     def calls(self) -> int:
         """The calls billed this run: the engine's (the API's own count since pre-flight,
@@ -129,14 +133,13 @@ async def run_async(
                 else config.concurrency,
             ) as client:
                 sent = await _preflight_and_send(
-                    config, client, journal, (sheet, names), facts, started, hooks
+                    config, client, journal, sheet, names, facts, started, hooks
                 )
             report = _report(config, journal, sheet, facts, sent, target, started, clock)
-            if remembered is not None:  # never applied unseen
-                found = sent.ready.found
-                accounts = found.accounts if found else None
-                said = remembered_note(sheet, remembered, journal=config.journal, accounts=accounts)
-                report = replace(report, notes=(*said, *report.notes))
+            found = sent.ready.found  # a remembered advertiser is never applied unseen
+            accounts = found.accounts if found else None
+            said = remembered_note(sheet, remembered, journal=config.journal, accounts=accounts)
+            report = replace(report, notes=(*said, *report.notes))
     if hooks.stopper.cancelled:
         raise asyncio.CancelledError  # cancelled from outside: the results are written
     return report
@@ -228,26 +231,25 @@ async def _preflight_and_send(
     config: RunConfig,
     client: Client,
     journal: Journal,
-    loaded: tuple[Sheet, Catalogue],
+    sheet: Sheet,
+    names: Catalogue,
     facts: Facts,
     started: datetime,
     hooks: _Hooks,
 ) -> _Sent:
     """Prepare the plan (free calls, checking, lookups) and send it, unless a dry run."""
-    sheet, names = loaded
     pacer = Pacer(config.rate)
     ready = await prepare(
         config, client, pacer, journal, sheet, names, facts, now=started, stopper=hooks.stopper
     )
-    sent = _Sent(ready=ready, halt=ready.halt)
     if ready.halt is not None or ready.found is None:  # nothing can be sent
-        return sent
+        return _Sent(ready=ready)
     if hooks.on_plan is not None:
         hooks.on_plan(ready.plan, ready.found)
     if config.dry_run:
-        return sent
+        return _Sent(ready=ready)
     engine = await _send(config, client, journal, pacer, ready.plan, ready.quota, hooks)
-    return replace(sent, halt=engine.halt, engine=engine)
+    return _Sent(ready=ready, engine=engine)
 
 
 async def _send(
@@ -286,7 +288,7 @@ async def _send(
     quota = engine.stats.quota or quota
     journal.end_run(
         run_id,
-        outcome=str(engine.halt or "finished"),
+        outcome=str(engine.halt or FINISHED),
         calls_spent=spent,
         quota_used=quota.used if quota else None,
         quota_limit=quota.limit if quota else None,

@@ -42,11 +42,13 @@ def remembered_advertiser(journal: Path) -> str | None:
 
 
 def remembered_note(
-    sheet: Sheet, advertiser: str, *, journal: Path, accounts: Accounts | None
+    sheet: Sheet, advertiser: str | None, *, journal: Path, accounts: Accounts | None
 ) -> tuple[str, ...]:
     """What a run says when rows without an advertiser_id go to the advertiser its journal
-    remembers (nothing when every row names its own)."""
-    if all(not is_empty(sheet.arguments(row).get("advertiser_id")) for row in sheet.rows):
+    remembers (nothing when it remembers none, or every row names its own)."""
+    if advertiser is None or all(
+        not is_empty(sheet.arguments(row).get("advertiser_id")) for row in sheet.rows
+    ):
         return ()
     name = accounts.names.get(advertiser) if accounts else None
     called = f"{advertiser} ({name})" if name else advertiser
@@ -157,6 +159,7 @@ def _names_note(checked: list[CheckedRow]) -> list[str]:
 class SheetStatus:
     rows: tuple[RowResult, ...]
     notes: tuple[str, ...]  # the remembered advertiser, when rows are read with it
+    last_run: str  # how the journal's latest run ended ("" when nothing ran yet)
 
 
 def sheet_status(
@@ -171,27 +174,30 @@ def sheet_status(
     without `advertiser_id`, the default the journal's last run gave, said in a note."""
     now = clock()
     names = read_cache(cache_path(journal))  # of any age: as the last run read the names
-    remembered = None if advertiser_id else remembered_advertiser(journal)
-    sheet, checked = load(
-        sheet_path,
-        sheet_name=sheet_name,
-        advertiser_id=advertiser_id or remembered,
-        now=now,
-        resolve=names.resolve,
-    )
-    with _reading(journal) as readonly:
+    with _reading(journal) as readonly:  # opened once for all it is asked
+        remembered = None if advertiser_id or not readonly else readonly.meta(ADVERTISER_META)
+        sheet, checked = load(
+            sheet_path,
+            sheet_name=sheet_name,
+            advertiser_id=advertiser_id or remembered,
+            now=now,
+            resolve=names.resolve,
+        )
         facts = facts_from(sheet, readonly)
+        ran = _ran(readonly.last_run() if readonly else None)
     plan = make_plan(checked, facts, budget=None, now=now)
     rows = build_rows(checked, plan, facts.journal_rows, facts.journal_steps, None)
-    if remembered is None:
-        return SheetStatus(rows, ())
-    return SheetStatus(rows, remembered_note(sheet, remembered, journal=journal, accounts=None))
+    notes = remembered_note(sheet, remembered, journal=journal, accounts=None)
+    return SheetStatus(rows, notes, ran)
 
 
 def last_run(journal: Path) -> str:
     """How the journal's latest run ended, in one line ("" when nothing ran yet)."""
     with _reading(journal) as readonly:
-        found = readonly.last_run() if readonly else None
+        return _ran(readonly.last_run() if readonly else None)
+
+
+def _ran(found: tuple[str, str, str, str] | None) -> str:
     if found is None:
         return ""
     command, started, ended, outcome = found

@@ -4,7 +4,6 @@ name, provinces and cities by name, looked up with `search_tiktok_targeting`.
 Usage::
 
     catalogue = Catalogue.empty()                        # or read_cache(path, now=now)
-    catalogue.missing({"regions"})                       # types to look up: {'regions'}
     entries = parse_entries(answer_data)                 # one answer's entries
     catalogue = catalogue.with_type("regions", entries, fetched=now)
     check_sheet(sheet, now=now, resolve=catalogue.resolve)
@@ -65,10 +64,6 @@ class Catalogue:
     @classmethod
     def empty(cls) -> Catalogue:
         return cls()
-
-    def missing(self, types: Iterable[str]) -> list[str]:
-        """The types of `types` this catalogue cannot answer, in a stable order."""
-        return sorted(set(types) - set(self.entries))
 
     def with_type(self, kind: str, entries: Iterable[Entry], *, fetched: datetime) -> Catalogue:
         return Catalogue({**self.entries, kind: tuple(entries)}, {**self.fetched, kind: fetched})

@@ -180,8 +180,7 @@ def _write_campaigns(workbook: Any, sheet: Any) -> None:
     }
     formats: dict[str, Any] = {}
     guide = Guide(workbook)
-    sheet.freeze_panes(1, 1)
-    set_printing(sheet, keep_columns=1)
+    set_printing(sheet, keep_columns=1)  # the campaign name, on screen and on paper
     for col, argument in enumerate(TEMPLATE_COLUMNS):
         form = number_format(argument)
         if form is not None and form not in formats:

@@ -168,11 +168,12 @@ async def _checked(launcher: Launcher, name: str) -> web.Response:
 def _check_sheet(paths: Paths) -> dict[str, Any]:
     """The validation `bulkads validate` does (its messages), the cells to show, and what
     an earlier live launch (from the page or the command line) left in the journal."""
-    report = validate(paths.sheet, results=None)
-    view = check_view(read_sheet(paths.sheet), report.rows, notes=report.notes)
+    sheet = read_sheet(paths.sheet)  # read once, for the checks and the journal's view
+    report = validate(sheet, results=None)
+    view = check_view(sheet, report.rows, notes=report.notes)
     earlier = None
     if paths.journal.is_file():
-        rows = sheet_status(paths.sheet, journal=paths.journal).rows
+        rows = sheet_status(sheet, journal=paths.journal).rows
         earlier = {"counts": counts(rows), "results": paths.results.name}
     return {**view, "earlier": earlier}
 

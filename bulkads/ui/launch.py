@@ -220,15 +220,11 @@ def _advertisers(paths: Paths) -> tuple[str, ...]:
 
 def _outcome(config: RunConfig, report: Report | None, stopped: bool) -> dict[str, Any]:
     """The rows after a launch: from the report, or from the journal when it was stopped."""
-    _, checked = load(config.sheet, sheet_name=None, advertiser_id=None, now=utc_now())
+    sheet, checked = load(config.sheet, sheet_name=None, advertiser_id=None, now=utc_now())
     names = {row.number: str(row.arguments.get("campaign_name", "")) for row in checked}
     rows: Sequence[RowResult]
     halt = str(report.halt) if report is not None and report.halt else None
-    rows = (
-        report.rows
-        if report is not None
-        else sheet_status(config.sheet, journal=config.journal).rows
-    )
+    rows = report.rows if report is not None else sheet_status(sheet, journal=config.journal).rows
     if stopped:
         halt = (
             "stopped from the page: nothing more is sent; launch again to resume (calls that "
