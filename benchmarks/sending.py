@@ -13,6 +13,7 @@ in a child process, so its CPU (from `os.wait4`) does not include the sandbox's.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import sys
 import time
@@ -171,8 +172,19 @@ def measure_case(case: Case, run_index: int, *, dry: bool = True) -> dict[str, A
         "cpu_per_1000_total": child.cpu / case.rows * 1000,
         "peak_mb": child.peak_mb,
         "max_in_1s": ledger.max_in_window(1.0),
+        "tightest": tightest_span([call.at for call, _ in calls], case.rate),
         "max_in_flight": sandbox.max_in_flight,
         "creates": len(creates),
         "refused": sum(1 for call, _ in creates if call.status == 429),
         "created": summary.get("counts", {}).get("created"),
     }
+
+
+def tightest_span(arrivals: list[float], rate: float) -> float:
+    """The shortest time the server saw R + 1 requests arrive in (R = floor(rate)): the
+    window rule holds at the server while it is at least 1 s; the pacer keeps the sends
+    of any R + 1 at least 1.03 s apart, so 1.03 minus this is what the way there ate of
+    the margin."""
+    times, count = sorted(arrivals), max(1, math.floor(rate))
+    spans = [times[k + count] - times[k] for k in range(len(times) - count)]
+    return min(spans, default=float("inf"))

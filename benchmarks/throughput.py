@@ -78,7 +78,8 @@ def case_table(measured: Runs) -> str:
     head = [
         "case", "ideal rate /s", "ideal s", "sending phase s", "client wall s",
         "**ideal / measured** (runs)", "start→first create s", "last answer→exit s",
-        "client CPU ms / call (marginal, total)", "most requests in 1 s", "most in flight",
+        "client CPU ms / call (marginal, total)", "most requests in 1 s",
+        "tightest R + 1 arrivals s", "most in flight",
         "429s / creates",
     ]  # fmt: skip
     body = []
@@ -94,6 +95,7 @@ def case_table(measured: Runs) -> str:
             f"{_median(runs, 'before'):.2f}", f"{_median(runs, 'after'):.2f}",
             f"{_median(runs, 'cpu_per_1000'):.2f}, {_median(runs, 'cpu_per_1000_total'):.2f}",
             f"{max(run['max_in_1s'] for run in runs)} (R={case.rate:g})",
+            f"{min(run['tightest'] for run in runs):.3f}",
             f"{max(run['max_in_flight'] for run in runs)}",
             f"{refused:.1%}",
         ])  # fmt: skip
