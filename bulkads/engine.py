@@ -38,7 +38,7 @@ from bulkads.config import EngineSettings
 from bulkads.errors import (
     BulkadsError,
 )
-from bulkads.gate import Gate, Slot
+from bulkads.gate import Gate, Slot, poll_for
 from bulkads.ids import extract_ids
 from bulkads.journal import Journal
 from bulkads.pacing import Pacer, backoff
@@ -154,6 +154,7 @@ class Engine:
                 settings.concurrency, rate=pacer.rate, max_concurrency=settings.max_concurrency
             ),
             sleep=sleep,
+            poll=poll_for(pacer.rate),
         )
         self._abandoned = False
         self.halt: BulkadsError | None = None

@@ -12,7 +12,8 @@ Usage::
 A slot is held from `acquire` until its answer (or `release`), so a call waiting at the
 pacer counts: no more than the limit are ever past this gate. Back-off pauses happen
 outside a slot. The auto limit also grows with time (a call in flight raises the latency
-estimate as it ages), so waiters are woken every `poll` seconds as well as on answers.
+estimate as it ages), so waiters are woken every `poll` seconds as well as on answers
+(`poll_for`: twice per pacing interval, so no waiter misses its turn at the pacer).
 """
 
 from __future__ import annotations
@@ -22,6 +23,17 @@ import time
 from collections.abc import Awaitable, Callable
 
 from bulkads.concurrency import Concurrency, Signal
+
+MAX_POLL = 0.25  # seconds: how long a waiter may sleep through a grown limit, at most
+
+
+def poll_for(rate: float) -> float:
+    """How often waiters re-check the limit at `rate` requests a second: twice per pacing
+    interval. A waiter cannot leave sooner than its pacer slot, so checking more often
+    gains nothing; checking less often would leave slots unused while the limit grows
+    (from a cold start at 20/s, a fixed 0.25 s left the third call waiting 0.2 s for
+    the first answer)."""
+    return min(MAX_POLL, 0.5 / rate)
 
 
 class Slot:
@@ -59,7 +71,7 @@ class Gate:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        poll: float = 0.25,
+        poll: float = MAX_POLL,
     ) -> None:
         self.limiter = limiter
         self.clock = clock

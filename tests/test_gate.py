@@ -4,21 +4,24 @@ the rate at the API's latency; the pacer stays the ceiling. In virtual time, nev
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 from test_pacing import most_in_window
 from virtual import VirtualTime
 
 from bulkads.concurrency import AutoConcurrency, Concurrency, FixedConcurrency, Signal
-from bulkads.gate import Gate
+from bulkads.gate import Gate, poll_for
 from bulkads.pacing import Pacer
 
 
 class Calls:
     """Workers sending `count` calls through a gate and a pacer, each taking `latency` s."""
 
-    def __init__(self, limiter: Concurrency, time: VirtualTime, rate: float) -> None:
+    def __init__(
+        self, limiter: Concurrency, time: VirtualTime, rate: float, *, poll: float = 0.25
+    ) -> None:
         self.time = time
-        self.gate = Gate(limiter, clock=time.clock, sleep=time.sleep, poll=0.25)
+        self.gate = Gate(limiter, clock=time.clock, sleep=time.sleep, poll=poll)
         self.pacer = Pacer(rate, clock=time.clock, sleep=time.sleep)
         self.sent: list[float] = []
         self.most_held = 0
@@ -51,6 +54,22 @@ def test_auto_reaches_the_rate_at_a_long_latency() -> None:
     assert 199 / (sent[-1] - sent[0]) >= 0.95 * 2.0
     assert most_in_window(sent, 1.0) <= 2
     assert calls.over_limit == 0
+
+
+def test_from_a_cold_start_no_call_waits_past_its_turn_at_the_pacer() -> None:
+    # At 20/s and L = 0.25 s the auto limit starts at 2 and grows as the first calls age;
+    # waking the waiters only every 0.25 s left the third call waiting for the first answer.
+    time = VirtualTime()
+    calls = Calls(AutoConcurrency(rate=20.0), time, rate=20.0, poll=poll_for(20.0))
+    sent = time.run(calls.send(count=40, workers=16, latency=0.25))
+    first_window = [later - earlier for earlier, later in itertools.pairwise(sent[:20])]
+    assert max(first_window) <= 0.06  # the pacer's spacing (~0.046 s), nothing more
+    assert calls.over_limit == 0 and most_in_window(sent, 1.0) <= 20
+
+
+def test_waiters_check_twice_per_pacing_interval_and_at_least_every_quarter_second() -> None:
+    assert poll_for(20.0) == 0.025
+    assert poll_for(2.0) == 0.25 and poll_for(0.5) == 0.25
 
 
 def test_a_pinned_number_is_never_exceeded_whatever_the_workers() -> None:
