@@ -130,4 +130,5 @@ class Gate:
     async def _ticking(self) -> None:
         while self._waiters:
             await self._sleep(self._poll)
-            self._wake()
+            if self._held < self.limit():  # only when the limit has grown: no idle wake-ups
+                self._wake()
