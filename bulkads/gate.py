@@ -117,18 +117,20 @@ class Gate:
         self._wake()
 
     def _wake(self) -> None:
-        waiters, self._waiters = self._waiters, []
-        for waiter in waiters:
+        """Wake as many waiters as the limit has room for, first come first served."""
+        room = self.limit() - self._held
+        while room > 0 and self._waiters:
+            waiter = self._waiters.pop(0)
             if not waiter.done():
                 waiter.set_result(None)
+                room -= 1
 
     def _tick(self) -> None:
-        """While anyone waits, wake them every `poll` s: the limit may have grown with time."""
+        """While anyone waits, look every `poll` s: the limit may have grown with time."""
         if self._ticker is None or self._ticker.done():
             self._ticker = asyncio.ensure_future(self._ticking())
 
     async def _ticking(self) -> None:
         while self._waiters:
             await self._sleep(self._poll)
-            if self._held < self.limit():  # only when the limit has grown: no idle wake-ups
-                self._wake()
+            self._wake()
