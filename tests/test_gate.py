@@ -67,8 +67,8 @@ def test_from_a_cold_start_no_call_waits_past_its_turn_at_the_pacer() -> None:
     assert calls.over_limit == 0 and most_in_window(sent, 1.0) <= 20
 
 
-def test_waiters_check_twice_per_pacing_interval_and_at_least_every_quarter_second() -> None:
-    assert poll_for(20.0) == 0.025
+def test_waiters_check_once_per_pacing_interval_and_at_least_every_quarter_second() -> None:
+    assert poll_for(20.0) == 0.05 and poll_for(5.0) == 0.2
     assert poll_for(2.0) == 0.25 and poll_for(0.5) == 0.25
 
 
