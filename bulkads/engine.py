@@ -86,17 +86,22 @@ class Stats:
     calls_spent: int = 0
     requests: int = 0
     unanswered: int = 0  # requests that got no answer: their billing is not known here
-    quota: Quota | None = None  # the latest quota block seen
-    most_used: int | None = None  # the highest `used` seen (a replay carries an old one)
+    quota: Quota | None = None  # the quota as best known: the highest `used` read anywhere
+    most_used: int | None = None  # the highest `used` answers carried (a replay's is old)
     # Calls abandoned in flight by a stop: the API bills those it finishes, after this run
     # can learn of it; the record says so rather than count or drop them silently.
     left_in_flight: int = 0
 
+    def begin(self, quota: Quota) -> None:
+        """The quota read before sending (pre-flight's): what answers show never goes below."""
+        self.quota = quota
+
     def learn(self, quota: Quota) -> Quota:
-        """A quota block seen; the quota as best known, which it returns: the highest `used`
-        (a replay, or an answer overtaken by later ones, carries an older count)."""
+        """An answer's quota block; the quota as best known, which it returns: the highest
+        `used` (a replay, or an answer overtaken by later ones, carries an older count)."""
         self.most_used = max(self.most_used or 0, quota.used)
-        self.quota = replace(quota, used=self.most_used)
+        known = max(self.most_used, self.quota.used if self.quota else 0)
+        self.quota = replace(quota, used=known)
         return self.quota
 
     def billed_since(self, start: Quota | None) -> int:

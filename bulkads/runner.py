@@ -268,8 +268,6 @@ async def _send(
     progress = hooks.progress
     display = progress(len(plan.work)) if progress else contextlib.nullcontext(None)
     with display as listener:
-        if listener is not None and quota is not None:
-            listener.quota_seen(quota)
         engine = Engine(
             transport=client,
             journal=journal,
@@ -277,6 +275,10 @@ async def _send(
             settings=config,
             listener=listener,
         )
+        if quota is not None:
+            engine.stats.begin(quota)
+            if listener is not None:
+                listener.quota_seen(quota)
         await hooks.stopper.send(engine, plan.work)
     if engine.stats.unanswered and quota is not None and not hooks.stopper.cancelled:
         # Answers were lost: ask the API what it billed (free); briefly after a signal.

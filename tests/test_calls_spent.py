@@ -115,3 +115,29 @@ def test_progress_never_shows_the_quota_left_going_up_when_replays_arrive(tmp_pa
     assert report.exit_code == 0 and replays
     assert shown.left == sorted(shown.left, reverse=True)
     assert shown.left[-1] == 3000 - 30
+
+
+def test_a_resume_of_replays_never_shows_more_quota_left_than_pre_flight_said(
+    tmp_path: Path,
+) -> None:
+    # The first run's lost answers are replayed by the second with the count of their own
+    # time, lower than what pre-flight has just read: neither the progress nor the record
+    # may show the quota coming back.
+    sheet = write_csv(tmp_path / "launch.csv", [campaign_row(n) for n in range(8)])
+    shown = QuotaShown()
+
+    @contextmanager
+    def progress(total: int) -> Iterator[QuotaShown]:
+        yield shown
+
+    with served(replace(QUICK, drop_rate=0.5, seed=3)) as (sandbox, url):
+        run(config_for(sheet, url, max_attempts=1))  # a lost answer is left to the rerun
+        before = sandbox.quota("solo")
+        sandbox.config = replace(sandbox.config, drop_rate=0.0)
+        second = asyncio.run(run_async(config_for(sheet, url), progress=progress))
+        after = sandbox.quota("solo")
+        replays = [call for call in sandbox.calls() if call.replayed]
+    assert replays and second.exit_code == 0
+    assert shown.left[0] == before["limit"] - before["used"]  # pre-flight's figure first
+    assert shown.left == sorted(shown.left, reverse=True)
+    assert second.summary.quota_left == after["limit"] - after["used"]
