@@ -16,12 +16,13 @@ stays `pending`. A dry run (`send=False`) plans the same and calls nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from bulkads.answers import Quota, Verdict
+from bulkads.answers import Outcome, Quota, Verdict
 from bulkads.cells import Resolve
 from bulkads.pacing import Pacer
 from bulkads.plan import Facts, Plan, make_plan
@@ -41,6 +42,7 @@ class Lookups:
     quota: Quota | None = None  # the last quota an answer showed
     notes: tuple[str, ...] = ()  # lookups that failed (a dry run: what its plan assumes)
     failed: tuple[tuple[str, str], ...] = ()  # (type, why) for lookups refused by the API
+    in_flight: int = 0  # a lookup on its way when a stop came: the API may bill it
 
     def resolve(self, kind: str, name: str) -> str | None:
         """`Catalogue.resolve`, and a name of a type whose lookup failed is an error."""
@@ -71,13 +73,15 @@ async def plan_with_lookups(
     now: datetime,
     recheck: Callable[[Resolve], list[CheckedRow]],
     send: bool,
+    seen: Callable[[Lookups], None] = lambda lookups: None,
 ) -> Planned:
     """Plan within `budget`, the rows with names as they will be sent once looked up.
 
     A dry run (`send=False`) stops there: its plan counts the lookups and the rows they
     let through, and assumes every name is found. A run looks the types up, checks the
     rows again with the names (`recheck(resolve)`) and plans again with the budget the
-    lookups left: the same rows, but for those whose names were not found (invalid)."""
+    lookups left: the same rows, but for those whose names were not found (invalid).
+    `seen`: the lookups so far, as they go (`look_up`)."""
     wanted = make_plan(rows, facts, budget=budget, now=now, look_up=True)
     if not send or not wanted.lookups:
         notes = (_ASSUMED,) if wanted.lookups else ()
@@ -91,6 +95,7 @@ async def plan_with_lookups(
         advertiser=_advertiser(rows, sending),
         quota=quota,
         now=now,
+        seen=seen,
     )
     checked = recheck(lookups.resolve)
     left = None if budget is None else budget - lookups.spent
@@ -114,23 +119,41 @@ async def look_up(
     advertiser: dict[str, Any],
     quota: Quota | None,
     now: datetime,
+    seen: Callable[[Lookups], None] = lambda lookups: None,
 ) -> Lookups:
-    """Look up `types` (one call each) and add them to the catalogue."""
-    spent, notes, failed = 0, [], []
+    """Look up `types` (one call each) and add them to the catalogue.
+
+    `seen(lookups)` is told what is done so far, when each call leaves (`in_flight`) and
+    when it is answered: a halt or a signal in the middle keeps what was looked up and
+    spent, so the record counts it and the next run does not pay for it again."""
+    done = Lookups(catalogue)
     for kind in types:
-        outcome = await ask(client, pacer, TOOL, {**QUERIES[kind], **advertiser})
-        billed = outcome.quota is None or quota is None or outcome.quota.used != quota.used
-        quota = outcome.quota or quota
-        spent += 1 if billed else 0
-        entries = parse_entries(outcome.data or {}) if outcome.verdict is Verdict.DONE else []
-        if entries:
-            catalogue = catalogue.with_type(kind, entries, fetched=now)
-            continue
-        why = outcome.message.strip().splitlines()[0][:200] if outcome.message.strip() else ""
-        why = why if outcome.verdict is not Verdict.DONE else f"no entries could be read: {why}"
-        failed.append((kind, why))
-        notes.append(f"the {kind} lookup failed ({why}); its names cannot be sent")
-    return Lookups(catalogue, tuple(types), spent, quota, tuple(notes), tuple(failed))
+        leaving = functools.partial(seen, replace(done, in_flight=1))
+        outcome = await ask(client, pacer, TOOL, {**QUERIES[kind], **advertiser}, on_out=leaving)
+        done = _answered(done, kind, outcome, start=quota, now=now)
+        seen(done)
+    return done
+
+
+def _answered(
+    done: Lookups, kind: str, outcome: Outcome, *, start: Quota | None, now: datetime
+) -> Lookups:
+    """`done` with one more type's answer. It was billed unless its quota shows no change."""
+    last = done.quota or start
+    billed = outcome.quota is None or last is None or outcome.quota.used != last.used
+    done = replace(
+        done,
+        types=(*done.types, kind),
+        spent=done.spent + (1 if billed else 0),
+        quota=outcome.quota or done.quota,
+    )
+    entries = parse_entries(outcome.data or {}) if outcome.verdict is Verdict.DONE else []
+    if entries:
+        return replace(done, catalogue=done.catalogue.with_type(kind, entries, fetched=now))
+    why = outcome.message.strip().splitlines()[0][:200] if outcome.message.strip() else ""
+    why = why if outcome.verdict is not Verdict.DONE else f"no entries could be read: {why}"
+    note = f"the {kind} lookup failed ({why}); its names cannot be sent"
+    return replace(done, notes=(*done.notes, note), failed=(*done.failed, (kind, why)))
 
 
 def _advertiser(rows: Sequence[CheckedRow], sending: Collection[int]) -> dict[str, Any]:

@@ -18,7 +18,6 @@ Free calls never spend quota; they still go through the pacer (the rate counts t
 from __future__ import annotations
 
 import asyncio
-import functools
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -140,14 +139,28 @@ async def ask(
     arguments: dict[str, Any],
     *,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    on_out: Callable[[], None] = lambda: None,
 ) -> Outcome:
-    """One call with pre-flight's retries, for other read-only tools (targeting lookups)."""
-    return await _ask(_Asker(transport, pacer, sleep, random.Random()), tool, arguments)
+    """One call with pre-flight's retries, for other read-only tools (targeting lookups).
+    `on_out()`: a try has left."""
+    return await _ask(
+        _Asker(transport, pacer, sleep, random.Random()), tool, arguments, on_out=on_out
+    )
 
 
-async def _ask(asker: _Asker, tool: str, arguments: dict[str, Any]) -> Outcome:
+async def _ask(
+    asker: _Asker,
+    tool: str,
+    arguments: dict[str, Any],
+    *,
+    on_out: Callable[[], None] = lambda: None,
+) -> Outcome:
     outcome = Outcome(Verdict.RETRY, "not asked")
-    left = functools.partial(asker.departures.left, tool)
+
+    def left() -> None:
+        asker.departures.left(tool)
+        on_out()
+
     for attempt in range(1, _ATTEMPTS + 1):
         answer = await _call(asker.pacer, asker.transport, tool, arguments, on_out=left)
         outcome = judge(answer)

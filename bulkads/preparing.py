@@ -86,6 +86,7 @@ async def prepare(
         return Prepared(plan=plan, checked=checked, halt=stopper.caught())
     if not (plan.work or waiting):  # the accounts and the budget only change rows to send
         return Prepared(plan=plan, checked=checked, found=found, lookups=Lookups(names))
+    looked = [Lookups(names)]  # the lookups so far: a stop in the middle keeps them
     try:
         planned = await plan_with_lookups(
             transport,
@@ -98,14 +99,26 @@ async def prepare(
             now=now,
             recheck=lambda resolve: _check(config, sheet, now, resolve),
             send=not config.dry_run,
+            seen=looked.append,
         )
-    except (Halted, ApiConfigError) as halt:
-        return Prepared(plan=plan, checked=checked, found=found, halt=halt)
+    except (Halted, ApiConfigError) as halt:  # the API answered: nothing is on its way
+        lookups = _kept(config, replace(looked[-1], in_flight=0))
+        return Prepared(plan=plan, checked=checked, found=found, halt=halt, lookups=lookups)
     except asyncio.CancelledError:
-        return Prepared(plan=plan, checked=checked, found=found, halt=stopper.caught())
-    if planned.lookups.types and not config.dry_run:
-        write_cache(cache_path(config.journal), planned.lookups.catalogue, base_url=config.base_url)
+        lookups = _kept(config, looked[-1])
+        return Prepared(
+            plan=plan, checked=checked, found=found, halt=stopper.caught(), lookups=lookups
+        )
+    if not config.dry_run:
+        _kept(config, planned.lookups)
     return Prepared(plan=planned.plan, checked=planned.rows, found=found, lookups=planned.lookups)
+
+
+def _kept(config: RunConfig, lookups: Lookups) -> Lookups:
+    """The names looked up, cached beside the journal: the next run does not pay for them."""
+    if lookups.types:
+        write_cache(cache_path(config.journal), lookups.catalogue, base_url=config.base_url)
+    return lookups
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ def _report(
         started=started,
         ended=clock(),
         calls=sent.calls(),
-        left_in_flight=engine.stats.left_in_flight if engine else 0,
+        left_in_flight=engine.stats.left_in_flight if engine else ready.lookups.in_flight,
         quota=quota,
         target=target,
         halt=sent.halt,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from runs import QUICK, campaign_row, config_for, served, write_csv
 
@@ -336,3 +337,43 @@ def test_a_stop_during_the_lookups_sends_nothing_and_says_why(tmp_path: Path) ->
     assert "search_tiktok_targeting" in tools
     assert "create_tiktok_campaign" not in tools
     assert default_results_path(sheet).exists()
+
+
+def test_a_stop_between_lookups_counts_them_and_keeps_what_they_found(tmp_path: Path) -> None:
+    """Cancelled (as by SIGTERM) after the first lookup was answered, the second on its
+    way: the record counts the billed one and the one in flight, and the rerun does not
+    pay for the first type again (its names were cached)."""
+    sheet = write_csv(tmp_path / "launch.csv", [WORDS])
+    config = config_for(sheet, "")
+
+    async def cancelled_between_lookups(url: str) -> None:
+        with pytest.raises(TimeoutError):  # pre-flight ~1 s, the 1st lookup ~1 s, then 0.5 s
+            await asyncio.wait_for(
+                run_async(dataclasses.replace(config, base_url=url)), timeout=2.5
+            )
+
+    with served(dataclasses.replace(QUICK, latency=(1.0, 1.0))) as (sandbox, url):
+        asyncio.run(cancelled_between_lookups(url))
+        time.sleep(1.2)  # the sandbox records a call when it has answered it
+        first_run = lookups(sandbox)
+        billed_first = sandbox.quota("solo")["used"]
+        summary = dict(
+            openpyxl.load_workbook(default_results_path(sheet))["Summary"].iter_rows(
+                values_only=True
+            )
+        )
+        sandbox.config = dataclasses.replace(sandbox.config, latency=(0.0, 0.005))
+        rerun = run(dataclasses.replace(config, base_url=url))
+        rerun_lookups = len(lookups(sandbox)) - len(first_run)
+        total = sandbox.quota("solo")["used"]
+    assert len(first_run) == 2 and billed_first == 2  # the second was billed after the stop
+    assert summary["calls spent"] == 1 and summary["calls in flight at the stop"] == 1
+    assert rerun.exit_code == 0
+    assert rerun_lookups == 1  # the first type came from the cache
+    # every call the API billed is in one record or the other
+    assert (
+        total
+        == summary["calls spent"]
+        + summary["calls in flight at the stop"]
+        + rerun.summary.calls_spent
+    )
