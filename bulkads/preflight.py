@@ -18,6 +18,7 @@ Free calls never spend quota; they still go through the pacer (the rate counts t
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -48,7 +49,7 @@ class Preflight:
 
 
 class _Departures:
-    """Sets `out` once each tool asked has left at least once (its retries do not count)."""
+    """Sets `out` once each tool asked has left at least once (a retry leaves it again)."""
 
     def __init__(self, out: asyncio.Event | None, tools: set[str]) -> None:
         self._out = out
@@ -68,7 +69,6 @@ class _Asker:
     pacer: Pacer
     sleep: Callable[[float], Awaitable[None]]
     rng: random.Random
-    departures: _Departures = field(default_factory=lambda: _Departures(None, set()))
 
 
 async def preflight(
@@ -83,12 +83,13 @@ async def preflight(
     """Ask the free tools (the accounts only when `accounts`); raise for a refused key, a
     wrong URL or no network at all. `sleep` and `rng` pace the retries; `out` is set once
     every request has left, so the caller can work while they are answered."""
-    tools = {USAGE, ACCOUNTS} if accounts else {USAGE}
-    asker = _Asker(transport, pacer, sleep, rng or random.Random(), _Departures(out, tools))
+    departures = _Departures(out, {USAGE, ACCOUNTS} if accounts else {USAGE})
+    asker = _Asker(transport, pacer, sleep, rng or random.Random())
+    usage = _ask(asker, USAGE, {}, on_out=functools.partial(departures.left, USAGE))
     if not accounts:
-        return _read(await _ask(asker, USAGE, {}), None)
-    usage, listing = await asyncio.gather(_ask(asker, USAGE, {}), _ask(asker, ACCOUNTS, _TIKTOK))
-    return _read(usage, listing)
+        return _read(await usage, None)
+    listing = _ask(asker, ACCOUNTS, _TIKTOK, on_out=functools.partial(departures.left, ACCOUNTS))
+    return _read(*await asyncio.gather(usage, listing))
 
 
 async def add_accounts(
@@ -156,13 +157,8 @@ async def _ask(
     on_out: Callable[[], None] = lambda: None,
 ) -> Outcome:
     outcome = Outcome(Verdict.RETRY, "not asked")
-
-    def left() -> None:
-        asker.departures.left(tool)
-        on_out()
-
     for attempt in range(1, _ATTEMPTS + 1):
-        answer = await _call(asker.pacer, asker.transport, tool, arguments, on_out=left)
+        answer = await _call(asker.pacer, asker.transport, tool, arguments, on_out=on_out)
         outcome = judge(answer)
         if outcome.verdict is not Verdict.RETRY:
             break

@@ -87,6 +87,10 @@ class _Sent:
             return self.engine.stats.billed_since(start)
         return self.engine.stats.calls_spent + lookups.spent
 
+    def left_in_flight(self) -> int:
+        """Calls a stop left on their way: the engine's, or a name lookup's before it."""
+        return self.engine.stats.left_in_flight if self.engine else self.ready.lookups.in_flight
+
 
 @dataclass(frozen=True)
 class _Hooks:
@@ -171,7 +175,7 @@ def _report(
         started=started,
         ended=clock(),
         calls=sent.calls(),
-        left_in_flight=engine.stats.left_in_flight if engine else ready.lookups.in_flight,
+        left_in_flight=sent.left_in_flight(),
         quota=quota,
         target=target,
         halt=sent.halt,
